@@ -126,6 +126,26 @@ public sealed class KafkaReader
         return count;
     }
 
+    /// <summary>Reads an array of simple values; null when the wire says null.</summary>
+    public List<T>? ReadArray<T>(bool compact, Func<KafkaReader, bool, T> readElement)
+    {
+        int count = ReadArrayLength(compact);
+        if (count < 0) return null;
+        var items = new List<T>(count);
+        for (int i = 0; i < count; i++) items.Add(readElement(this, compact));
+        return items;
+    }
+
+    /// <summary>Reads an array of generated structs; null when the wire says null.</summary>
+    public List<T>? ReadStructArray<T>(bool compact, short version) where T : IKafkaMessage<T>
+    {
+        int count = ReadArrayLength(compact);
+        if (count < 0) return null;
+        var items = new List<T>(count);
+        for (int i = 0; i < count; i++) items.Add(T.Read(this, version));
+        return items;
+    }
+
     /// <summary>Reads the count that starts a tagged-field section.</summary>
     public int ReadTaggedFieldCount()
     {

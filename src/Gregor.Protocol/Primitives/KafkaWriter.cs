@@ -95,7 +95,7 @@ public sealed class KafkaWriter : IBufferWriter<byte>, IDisposable
 
     public void WriteString(string value, bool compact)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        if (value is null) throw new KafkaProtocolException("Cannot write null as a non-nullable string.");
         WriteNullableString(value, compact);
     }
 
@@ -121,10 +121,16 @@ public sealed class KafkaWriter : IBufferWriter<byte>, IDisposable
         Write(value);
     }
 
+    public void WriteBytes(byte[] value, bool compact)
+    {
+        if (value is null) throw new KafkaProtocolException("Cannot write null as non-nullable bytes.");
+        WriteBytes(value.AsSpan(), compact);
+    }
+
     public void WriteNullableBytes(byte[]? value, bool compact)
     {
         if (value is null) WriteNullLength(compact, shortLength: false);
-        else WriteBytes(value, compact);
+        else WriteBytes(value.AsSpan(), compact);
     }
 
     public void WriteRecords(ReadOnlyMemory<byte>? records, bool compact)
@@ -139,6 +145,34 @@ public sealed class KafkaWriter : IBufferWriter<byte>, IDisposable
         if (count < -1) throw new ArgumentOutOfRangeException(nameof(count), "Array length must be -1 (null) or more.");
         if (compact) WriteUnsignedVarInt((uint)(count + 1));
         else WriteInt32(count);
+    }
+
+    /// <summary>Writes an array of simple values; null writes the null length.</summary>
+    public void WriteArray<T>(List<T>? items, bool compact, Action<KafkaWriter, T, bool> writeElement)
+    {
+        if (items is null)
+        {
+            WriteArrayLength(-1, compact);
+            return;
+        }
+        WriteArrayLength(items.Count, compact);
+        foreach (var item in items) writeElement(this, item, compact);
+    }
+
+    /// <summary>Writes an array of generated structs; null writes the null length.</summary>
+    public void WriteStructArray<T>(List<T>? items, bool compact, short version) where T : IKafkaMessage
+    {
+        if (items is null)
+        {
+            WriteArrayLength(-1, compact);
+            return;
+        }
+        WriteArrayLength(items.Count, compact);
+        foreach (var item in items)
+        {
+            if (item is null) throw new KafkaProtocolException($"Cannot write a null element in an array of {typeof(T).Name}.");
+            item.Write(this, version);
+        }
     }
 
     /// <summary>Writes a nullable struct's presence marker: -1 for null, 1 for present.</summary>
