@@ -1,0 +1,66 @@
+namespace Gregor.Storage;
+
+/// <summary>When appended data reaches the disk.</summary>
+public enum FlushMode
+{
+    /// <summary>Every append is fsynced (group commit) before it is acknowledged or made visible. Topic config <c>flush.mode=fsync</c>.</summary>
+    Durable,
+
+    /// <summary>Kafka's behaviour: writes sit in the page cache and are fsynced on <c>flush.messages</c>/<c>flush.ms</c>. Topic config <c>flush.mode=page-cache</c>.</summary>
+    PageCache,
+}
+
+/// <summary>Settings of one partition log, named after Kafka's topic configs.</summary>
+public sealed partial record LogConfig
+{
+    /// <summary><c>segment.bytes</c>: roll a new segment before one would grow past this size.</summary>
+    public int SegmentBytes { get; init; } = 1024 * 1024 * 1024;
+
+    /// <summary><c>segment.ms</c>: roll a segment this long after its first append.</summary>
+    public long SegmentMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary><c>retention.ms</c>: delete segments whose newest timestamp is older than this; -1 keeps forever.</summary>
+    public long RetentionMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary><c>retention.bytes</c>: delete the oldest segments while the log stays at least this big; -1 means no limit.</summary>
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary><c>max.message.bytes</c>: the largest record batch an append accepts.</summary>
+    public int MaxMessageBytes { get; init; } = 1048588;
+
+    /// <summary><c>index.interval.bytes</c>: log bytes between two offset-index entries.</summary>
+    public int IndexIntervalBytes { get; init; } = 4096;
+
+    /// <summary><c>segment.index.bytes</c>: a segment rolls when its offset index would exceed this size.</summary>
+    public int SegmentIndexBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary><c>flush.mode</c> (Gregor): <see cref="FlushMode.Durable"/> (<c>fsync</c>, default) or <see cref="FlushMode.PageCache"/> (<c>page-cache</c>).</summary>
+    public FlushMode FlushMode { get; init; } = FlushMode.Durable;
+
+    /// <summary><c>flush.messages</c>: in page-cache mode, fsync once this many messages are unflushed.</summary>
+    public long FlushMessages { get; init; } = long.MaxValue;
+
+    /// <summary><c>flush.ms</c>: in page-cache mode, fsync when the oldest unflushed data is this old.</summary>
+    public long FlushMs { get; init; } = long.MaxValue;
+
+    /// <summary>The clock for segment.ms, retention and log-append time; tests inject a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public static LogConfig Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting that makes no sense.</summary>
+    public void Validate()
+    {
+        if (SegmentBytes < 14) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentBytes, SegmentBytes, "segment.bytes must be at least 14.");
+        if (SegmentMs < 1) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentMs, SegmentMs, "segment.ms must be at least 1.");
+        if (RetentionMs < -1) throw new ArgumentOutOfRangeException(LogConfigNames.RetentionMs, RetentionMs, "retention.ms must be -1 or more.");
+        if (RetentionBytes < -1) throw new ArgumentOutOfRangeException(LogConfigNames.RetentionBytes, RetentionBytes, "retention.bytes must be -1 or more.");
+        if (MaxMessageBytes < 0) throw new ArgumentOutOfRangeException(LogConfigNames.MaxMessageBytes, MaxMessageBytes, "max.message.bytes must not be negative.");
+        if (IndexIntervalBytes < 0) throw new ArgumentOutOfRangeException(LogConfigNames.IndexIntervalBytes, IndexIntervalBytes, "index.interval.bytes must not be negative.");
+        if (SegmentIndexBytes < 4 * OffsetIndexEntrySize) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentIndexBytes, SegmentIndexBytes, "segment.index.bytes must hold at least 4 entries.");
+        if (FlushMessages < 1) throw new ArgumentOutOfRangeException(LogConfigNames.FlushMessages, FlushMessages, "flush.messages must be at least 1.");
+        if (FlushMs < 0) throw new ArgumentOutOfRangeException(LogConfigNames.FlushMs, FlushMs, "flush.ms must not be negative.");
+    }
+
+    internal const int OffsetIndexEntrySize = 8;
+}

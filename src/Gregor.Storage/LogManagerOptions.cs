@@ -1,0 +1,23 @@
+namespace Gregor.Storage;
+
+/// <summary>Broker-wide settings of a <see cref="LogManager"/> (Kafka's log.* names in the comments).</summary>
+public sealed record LogManagerOptions
+{
+    /// <summary>Config for logs created without one (the broker's log.* defaults).</summary>
+    public LogConfig DefaultConfig { get; init; } = LogConfig.Default;
+
+    /// <summary><c>log.retention.check.interval.ms</c>: how often retention runs.</summary>
+    public long RetentionCheckIntervalMs { get; init; } = 5 * 60 * 1000;
+
+    /// <summary><c>log.flush.scheduler.interval.ms</c>: how often page-cache logs are checked against flush.ms and flush.messages.</summary>
+    public long FlushSchedulerIntervalMs { get; init; } = 1000;
+
+    /// <summary><c>log.flush.offset.checkpoint.interval.ms</c>: how often recovery points are checkpointed.</summary>
+    public long CheckpointIntervalMs { get; init; } = 60 * 1000;
+
+    /// <summary>Most partitions fsynced at the same time by one group-commit round.</summary>
+    public int MaxParallelFlushes { get; init; } = 8;
+
+    /// <summary>Clock of the background schedule.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
