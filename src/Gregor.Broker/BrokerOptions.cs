@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Gregor.Broker;
 
 /// <summary>How to start a broker: where it listens, where it keeps data, and Kafka-named settings.</summary>
@@ -14,4 +16,7 @@ public sealed class BrokerOptions
 
     /// <summary>Broker settings under Kafka's names (<c>num.partitions</c>, <c>log.retention.hours</c>, ...).</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where the broker logs; nothing is logged when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 }

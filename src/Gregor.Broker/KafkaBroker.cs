@@ -1,25 +1,132 @@
 using System.Net;
+using Gregor.Broker.Config;
+using Gregor.Broker.Handlers;
+using Gregor.Broker.Metadata;
+using Gregor.Broker.Network;
+using Gregor.Broker.Partitions;
+using Gregor.Broker.Topics;
+using Gregor.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gregor.Broker;
 
-/// <summary>A single-node Kafka-protocol broker that can be hosted in any .NET process.</summary>
+/// <summary>
+/// A single-node Kafka-protocol broker that can be hosted in any .NET process: start it on port 0
+/// with a temporary data directory and point any Kafka client at <see cref="BootstrapServers"/>.
+/// </summary>
 public sealed class KafkaBroker : IAsyncDisposable
 {
-    private KafkaBroker(BrokerOptions options) => Options = options;
+    private readonly ConnectionListener _listener;
+    private readonly LogManager _logs;
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private KafkaBroker(BrokerOptions options, ConnectionListener listener, LogManager logs, TopicManager topics, ILogger logger)
+    {
+        Options = options;
+        _listener = listener;
+        _logs = logs;
+        Topics = topics;
+        _logger = logger;
+    }
 
     public BrokerOptions Options { get; }
 
     /// <summary>The port actually bound (useful when <see cref="BrokerOptions.Port"/> was 0).</summary>
-    public int Port { get; private set; }
+    public int Port => _listener.LocalEndPoint.Port;
 
-    public IPEndPoint EndPoint => new(IPAddress.Parse(Options.Host), Port);
+    public IPEndPoint EndPoint => _listener.LocalEndPoint;
 
-    /// <summary>Opens the logs, recovers them, and starts accepting connections.</summary>
-    public static Task<KafkaBroker> StartAsync(BrokerOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("The broker is being built (issue 2).");
+    /// <summary><c>host:port</c> for a client's <c>bootstrap.servers</c>.</summary>
+    public string BootstrapServers => $"{Options.Host}:{Port}";
+
+    /// <summary>Topics of this broker, for hosts that want to create or inspect them directly.</summary>
+    public TopicManager Topics { get; }
+
+    /// <summary>Opens and recovers the logs, then starts accepting connections.</summary>
+    /// <exception cref="ArgumentException">A setting has an invalid value.</exception>
+    public static Task<KafkaBroker> StartAsync(BrokerOptions options, CancellationToken cancellationToken = default)
+    {
+        ILoggerFactory loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        ILogger logger = loggerFactory.CreateLogger("Gregor.Broker");
+        var settings = new BrokerSettings(options.Settings);
+        foreach (string unknown in settings.UnknownNames)
+            logger.LogWarning("Ignoring unknown setting {Name}", unknown);
+
+        string dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var resolver = new TopicConfigResolver(settings);
+        var logs = new LogManager(dataDirectory, new LogManagerOptions
+        {
+            DefaultConfig = resolver.ToLogConfig(new Dictionary<string, string>()),
+            RetentionCheckIntervalMs = settings.Long(BrokerSettings.LogRetentionCheckIntervalMs),
+        }, loggerFactory);
+        ConnectionListener? listener = null;
+        try
+        {
+            var partitions = new PartitionRegistry(logs, logger);
+            var topics = new TopicManager(new FileMetadataStore(dataDirectory), partitions, settings, logger);
+            topics.OpenAll();
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var limits = new FrameLimits(settings.Int(BrokerSettings.SocketRequestMaxBytes), settings.Int(BrokerSettings.QueuedMaxRequests));
+            listener = new ConnectionListener(new IPEndPoint(IPAddress.Parse(options.Host), options.Port), limits, logger);
+            var identity = new BrokerIdentity(
+                settings.Node,
+                AdvertisedHost(options.Host, settings),
+                listener.LocalEndPoint.Port,
+                ClusterIdentityFile.LoadOrCreateClusterId(dataDirectory));
+            listener.Start(BuildDispatcher(topics, partitions, settings, identity));
+            logger.LogInformation("Gregor broker {NodeId} listening on {EndPoint}, data in {DataDirectory}", identity.NodeId, listener.LocalEndPoint, dataDirectory);
+            return Task.FromResult(new KafkaBroker(options, listener, logs, topics, logger));
+        }
+        catch
+        {
+            listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            logs.ShutdownAsync().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, BrokerSettings settings, BrokerIdentity identity)
+    {
+        RequestDispatcher? dispatcher = null;
+        var handlers = new List<ApiHandler>
+        {
+            new ApiVersionsHandler(() => dispatcher!.Supported),
+            new MetadataHandler(topics, identity),
+            new ProduceHandler(topics, partitions),
+            new FetchHandler(topics, partitions, TimeProvider.System),
+            new ListOffsetsHandler(topics, partitions),
+            new CreateTopicsHandler(topics),
+            new DeleteTopicsHandler(topics),
+            new CreatePartitionsHandler(topics),
+            new DescribeConfigsHandler(topics, settings, identity),
+            new AlterConfigsHandler(topics),
+            new IncrementalAlterConfigsHandler(topics),
+            new DeleteRecordsHandler(topics, partitions),
+        };
+        dispatcher = new RequestDispatcher(handlers);
+        return dispatcher;
+    }
+
+    /// <summary>A wildcard bind cannot be advertised: use advertised.host.name, else the machine's name.</summary>
+    private static string AdvertisedHost(string host, BrokerSettings settings)
+    {
+        if (settings.Get(BrokerSettings.AdvertisedHost) is { Length: > 0 } advertised) return advertised;
+        return host is "0.0.0.0" or "::" ? Dns.GetHostName() : host;
+    }
 
     /// <summary>Stops accepting, finishes in-flight requests, flushes every log and closes it.</summary>
-    public Task StopAsync() => Task.CompletedTask;
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _logger.LogInformation("Stopping: finishing in-flight requests");
+        await _listener.DisposeAsync();
+        await _logs.ShutdownAsync();
+        _logger.LogInformation("Stopped; every log is flushed");
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 }

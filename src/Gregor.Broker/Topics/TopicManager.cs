@@ -1,0 +1,155 @@
+using Gregor.Broker.Config;
+using Gregor.Broker.Metadata;
+using Gregor.Broker.Partitions;
+using Gregor.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Gregor.Broker.Topics;
+
+/// <summary>
+/// Creates, deletes, grows and reconfigures topics: checks requests Kafka's way, records the change
+/// in the metadata store first, then opens or removes the partition logs to match.
+/// </summary>
+public sealed class TopicManager
+{
+    /// <summary>Kafka caps partitions per create request far below this; it guards memory.</summary>
+    public const int MaxPartitionsPerTopic = 100_000;
+
+    private readonly IMetadataStore _store;
+    private readonly PartitionRegistry _partitions;
+    private readonly BrokerSettings _settings;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+
+    public TopicManager(IMetadataStore store, PartitionRegistry partitions, BrokerSettings settings, ILogger logger)
+    {
+        _store = store;
+        _partitions = partitions;
+        _settings = settings;
+        _logger = logger;
+        Configs = new TopicConfigResolver(settings);
+    }
+
+    public TopicConfigResolver Configs { get; }
+
+    public IReadOnlyCollection<TopicMetadata> Topics => _store.Topics;
+
+    public TopicMetadata? Find(string name) => _store.Find(name);
+
+    public TopicMetadata? Find(Guid topicId) => _store.Find(topicId);
+
+    public bool AutoCreateEnabled => _settings.Bool(BrokerSettings.AutoCreateTopicsEnable);
+
+    /// <summary>Opens the logs of every known topic; at start-up, before any request is served.</summary>
+    public void OpenAll()
+    {
+        foreach (TopicMetadata topic in _store.Topics)
+            OpenPartitions(topic);
+        _partitions.RemoveOrphans(_store.Topics.Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Checks and (unless <paramref name="validateOnly"/>) creates a topic.</summary>
+    /// <param name="partitions">-1 means the broker's <c>num.partitions</c>.</param>
+    /// <param name="replicationFactor">-1 means the broker's <c>default.replication.factor</c>.</param>
+    public TopicResult Create(string name, int partitions, short replicationFactor, IReadOnlyDictionary<string, string> configs, bool validateOnly)
+    {
+        if (TopicNameValidator.Validate(name) is { } badName) return TopicResult.Fail(ErrorCode.InvalidTopicException, badName);
+        if (partitions == -1) partitions = _settings.Int(BrokerSettings.NumPartitions);
+        if (partitions is < 1 or > MaxPartitionsPerTopic)
+            return TopicResult.Fail(ErrorCode.InvalidPartitions, $"Number of partitions must be between 1 and {MaxPartitionsPerTopic}, not {partitions}.");
+        if (replicationFactor == -1) replicationFactor = (short)_settings.Int(BrokerSettings.DefaultReplicationFactor);
+        if (replicationFactor != 1)
+            return TopicResult.Fail(ErrorCode.InvalidReplicationFactor, $"Replication factor: {replicationFactor} larger than available brokers: 1.");
+        if (CheckConfigs(configs) is { } badConfig) return badConfig;
+        if (validateOnly) return _store.Find(name) is null ? TopicResult.Ok : AlreadyExists(name);
+        lock (_gate)
+        {
+            var topic = new TopicMetadata(name, Guid.NewGuid(), partitions, new Dictionary<string, string>(configs, StringComparer.Ordinal));
+            if (!_store.TryCreate(topic)) return AlreadyExists(name);
+            OpenPartitions(topic);
+            _logger.LogInformation("Created topic {Topic} with {Partitions} partition(s)", name, partitions);
+            return TopicResult.Ok;
+        }
+    }
+
+    /// <summary>The topic, created with broker defaults when it is missing and auto-creation is on.</summary>
+    public TopicMetadata? GetOrAutoCreate(string name, out TopicResult result)
+    {
+        result = TopicResult.Ok;
+        if (_store.Find(name) is { } existing) return existing;
+        if (!AutoCreateEnabled)
+        {
+            result = TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
+            return null;
+        }
+        result = Create(name, -1, -1, new Dictionary<string, string>(), validateOnly: false);
+        if (result.Error == ErrorCode.TopicAlreadyExists) result = TopicResult.Ok;
+        return result.Succeeded ? _store.Find(name) : null;
+    }
+
+    public TopicResult Delete(string name)
+    {
+        if (!_settings.Bool(BrokerSettings.DeleteTopicEnable))
+            return TopicResult.Fail(ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false).");
+        lock (_gate)
+        {
+            TopicMetadata? removed = _store.Delete(name);
+            if (removed is null) return TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
+            _partitions.Remove(removed);
+            _logger.LogInformation("Deleted topic {Topic}", name);
+            return TopicResult.Ok;
+        }
+    }
+
+    /// <summary>Grows a topic to <paramref name="totalCount"/> partitions (Kafka never shrinks one).</summary>
+    public TopicResult AddPartitions(string name, int totalCount, bool validateOnly)
+    {
+        lock (_gate)
+        {
+            TopicMetadata? topic = _store.Find(name);
+            if (topic is null) return TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
+            if (totalCount <= topic.PartitionCount)
+                return TopicResult.Fail(ErrorCode.InvalidPartitions,
+                    $"Topic currently has {topic.PartitionCount} partitions, which is higher than or equal to the requested {totalCount}.");
+            if (totalCount > MaxPartitionsPerTopic)
+                return TopicResult.Fail(ErrorCode.InvalidPartitions, $"A topic may have at most {MaxPartitionsPerTopic} partitions.");
+            if (validateOnly) return TopicResult.Ok;
+            TopicMetadata grown = topic with { PartitionCount = totalCount };
+            _store.Update(grown);
+            OpenPartitions(grown);
+            _logger.LogInformation("Topic {Topic} now has {Partitions} partitions", name, totalCount);
+            return TopicResult.Ok;
+        }
+    }
+
+    /// <summary>Replaces a topic's overrides with <paramref name="configs"/> (AlterConfigs semantics).</summary>
+    public TopicResult SetConfigs(string name, IReadOnlyDictionary<string, string> configs, bool validateOnly)
+    {
+        if (CheckConfigs(configs) is { } bad) return bad;
+        lock (_gate)
+        {
+            TopicMetadata? topic = _store.Find(name);
+            if (topic is null) return TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
+            if (validateOnly) return TopicResult.Ok;
+            TopicMetadata changed = topic with { Configs = new Dictionary<string, string>(configs, StringComparer.Ordinal) };
+            _store.Update(changed);
+            _partitions.Reconfigure(changed, Configs.ToLogConfig(changed.Configs), Configs.ToPartitionSettings(changed.Configs));
+            _logger.LogInformation("Topic {Topic} configs changed", name);
+            return TopicResult.Ok;
+        }
+    }
+
+    private void OpenPartitions(TopicMetadata topic) =>
+        _partitions.Open(topic, Configs.ToLogConfig(topic.Configs), Configs.ToPartitionSettings(topic.Configs));
+
+    private static TopicResult? CheckConfigs(IReadOnlyDictionary<string, string> configs)
+    {
+        foreach ((string key, string value) in configs)
+            if (TopicConfigDefinitions.Check(key, value) is { } problem)
+                return TopicResult.Fail(ErrorCode.InvalidConfig, problem);
+        return null;
+    }
+
+    private static TopicResult AlreadyExists(string name) =>
+        TopicResult.Fail(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
+}
