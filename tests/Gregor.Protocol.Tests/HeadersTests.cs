@@ -103,3 +103,20 @@ public class HeadersTests
         Assert.Equal("UNKNOWN_ERROR_CODE_999", ((ErrorCode)999).ToKafkaName());
     }
 }
+
+public class HeadersVersionDetectionTests
+{
+    [Fact]
+    public void Header_version_is_chosen_from_the_api_key_and_version()
+    {
+        using var writer = new KafkaWriter();
+        new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 12, CorrelationId = 5, ClientId = "c" }.Write(writer, 2);
+        writer.WriteInt8(42); // first body byte
+        var reader = new KafkaReader(writer.WrittenMemory);
+        var header = RequestHeader.Read(reader);
+        Assert.Equal("c", header.ClientId);
+        Assert.Equal((sbyte)42, reader.ReadInt8()); // tagged-field section of header v2 was consumed
+
+        Assert.Throws<KafkaProtocolException>(() => RequestHeader.Read(new KafkaReader(new byte[] { 0, 3, 0 })));
+    }
+}

@@ -33,6 +33,17 @@ public sealed class RequestHeader
         return header;
     }
 
+    /// <summary>
+    /// Reads a header whose version follows from the api key and version it starts with
+    /// (see <see cref="Messages.ApiMessages.RequestHeaderVersion"/>).
+    /// </summary>
+    public static RequestHeader Read(KafkaReader reader)
+    {
+        if (!TryPeek(reader.RemainingMemory.Span, out var apiKey, out short apiVersion, out _))
+            throw new KafkaProtocolException($"Truncated request header: {reader.Remaining} bytes, at least {FixedPrefixLength} needed.");
+        return Read(reader, Messages.ApiMessages.RequestHeaderVersion(apiKey, apiVersion));
+    }
+
     public void Write(KafkaWriter writer, short headerVersion)
     {
         CheckVersion(headerVersion);

@@ -196,17 +196,8 @@ public sealed class KafkaReader
         return unknown;
     }
 
-    /// <summary>Reads a nullable struct's presence marker: -1 for null, 1 for present.</summary>
-    public bool ReadStructPresence()
-    {
-        sbyte marker = ReadInt8();
-        return marker switch
-        {
-            -1 => false,
-            1 => true,
-            _ => throw new KafkaProtocolException($"Invalid nullable struct marker {marker}."),
-        };
-    }
+    /// <summary>Reads a nullable struct's presence marker: negative (Kafka writes -1) means null.</summary>
+    public bool ReadStructPresence() => ReadInt8() >= 0;
 
     /// <summary>Reads a string, bytes or records length: -1 for null, otherwise checked against the input.</summary>
     private int ReadLength(bool compact, string what, bool shortLength)
