@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 
 namespace Gregor.Protocol.Records;
 
@@ -52,6 +51,7 @@ public readonly record struct RecordBatchHeader(
     public long LastOffset => BaseOffset + LastOffsetDelta;
     public CompressionType Compression => (CompressionType)(Attributes & 0x07);
     public bool IsLogAppendTime => (Attributes & 0x08) != 0;
+    public TimestampType TimestampType => IsLogAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime;
     public bool IsTransactional => (Attributes & 0x10) != 0;
     public bool IsControl => (Attributes & 0x20) != 0;
     public bool HasDeleteHorizon => (Attributes & 0x40) != 0;
@@ -76,16 +76,22 @@ public readonly record struct RecordBatchHeader(
     }
 
     /// <summary>CRC32C over attributes..end, as the batch's crc field covers.</summary>
-    public static uint ComputeCrc(ReadOnlySpan<byte> wholeBatch)
+    public static uint ComputeCrc(ReadOnlySpan<byte> wholeBatch) => Crc32C.Compute(wholeBatch[AttributesOffset..]);
+
+    /// <summary>Computes the CRC over the batch as it now is and stores it in the crc field.</summary>
+    public static void WriteCrc(Span<byte> wholeBatch) =>
+        BinaryPrimitives.WriteUInt32BigEndian(wholeBatch[CrcOffset..], ComputeCrc(wholeBatch));
+
+    /// <summary>
+    /// Marks the batch log-append-time with <paramref name="timestamp"/> as its max timestamp and refreshes
+    /// the CRC, as a broker does for topics with message.timestamp.type=LogAppendTime. Records keep their bytes.
+    /// </summary>
+    public static void SetLogAppendTime(Span<byte> wholeBatch, long timestamp)
     {
-        uint crc = ~0u;
-        ReadOnlySpan<byte> covered = wholeBatch[AttributesOffset..];
-        int i = 0;
-        for (; i + 8 <= covered.Length; i += 8)
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(covered[i..]));
-        for (; i < covered.Length; i++)
-            crc = BitOperations.Crc32C(crc, covered[i]);
-        return ~crc;
+        short attributes = BinaryPrimitives.ReadInt16BigEndian(wholeBatch[AttributesOffset..]);
+        BinaryPrimitives.WriteInt16BigEndian(wholeBatch[AttributesOffset..], (short)(attributes | RecordBatchAttributes.LogAppendTime));
+        BinaryPrimitives.WriteInt64BigEndian(wholeBatch[MaxTimestampOffset..], timestamp);
+        WriteCrc(wholeBatch);
     }
 
     /// <summary>Rewrites the base offset in place (the broker assigns offsets; the CRC does not cover this field).</summary>
