@@ -1,0 +1,89 @@
+using Gregor.Broker.Tests.Support;
+using Gregor.Protocol;
+using Gregor.Protocol.Messages;
+
+namespace Gregor.Broker.Tests;
+
+public sealed class RetentionTests
+{
+    private const long Earliest = -2, Latest = -1;
+
+    [Fact]
+    public async Task Retention_by_bytes_removes_old_segments_and_moves_the_earliest_offset()
+    {
+        await using var broker = await InProcessBroker.StartAsync(new Dictionary<string, string> { ["log.retention.check.interval.ms"] = "100" });
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.CreateTopicAsync("bounded", 1, new Dictionary<string, string>
+        {
+            ["segment.bytes"] = "4096",
+            ["retention.bytes"] = "8192",
+        });
+        for (int i = 0; i < 20; i++)
+            Assert.Equal(0, (await client.ProduceAsync("bounded", 0, Batches.Make(2, $"m{i}", valueSize: 500))).Responses[0].PartitionResponses[0].ErrorCode);
+
+        long earliest = await WaitForEarliestAboveAsync(client, "bounded", 0, TimeSpan.FromSeconds(15));
+        Assert.True(earliest > 0);
+        Assert.Equal(40, await OffsetAsync(client, "bounded", Latest));
+        FetchResponse old = await client.FetchAsync("bounded", 0, 0);
+        Assert.Equal((short)ErrorCode.OffsetOutOfRange, old.Responses[0].Partitions[0].ErrorCode);
+        FetchResponse kept = await client.FetchAsync("bounded", 0, earliest);
+        Assert.Equal(earliest, Batches.Offsets(kept.Responses[0].Partitions[0].Records)[0]);
+    }
+
+    [Fact]
+    public async Task Retention_by_time_removes_segments_whose_records_are_too_old()
+    {
+        await using var broker = await InProcessBroker.StartAsync(new Dictionary<string, string> { ["log.retention.check.interval.ms"] = "100" });
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.CreateTopicAsync("aging", 1, new Dictionary<string, string>
+        {
+            ["segment.bytes"] = "2048",
+            ["retention.ms"] = "60000",
+        });
+        long anHourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        for (int i = 0; i < 6; i++) await client.ProduceAsync("aging", 0, Batches.Make(2, $"old{i}", timestamp: anHourAgo, valueSize: 500));
+        for (int i = 0; i < 2; i++) await client.ProduceAsync("aging", 0, Batches.Make(2, $"new{i}", valueSize: 500));
+
+        long earliest = await WaitForEarliestAboveAsync(client, "aging", 0, TimeSpan.FromSeconds(15));
+        Assert.True(earliest >= 10, $"Expected the hour-old records to be gone, earliest is {earliest}.");
+        FetchResponse kept = await client.FetchAsync("aging", 0, earliest);
+        Assert.All(Batches.Values(kept.Responses[0].Partitions[0].Records), v => Assert.StartsWith("new", v));
+    }
+
+    [Fact]
+    public async Task Delete_records_moves_the_log_start_offset()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.CreateTopicAsync("trim", 1);
+        await client.ProduceAsync("trim", 0, Batches.Make(5));
+        await client.ProduceAsync("trim", 0, Batches.Make(5));
+        var request = new DeleteRecordsRequest
+        {
+            Topics = [new DeleteRecordsRequest.DeleteRecordsTopic { Name = "trim", Partitions = [new() { PartitionIndex = 0, Offset = 5 }] }],
+            TimeoutMs = 5000,
+        };
+        DeleteRecordsResponse response = await client.SendAsync(ApiKey.DeleteRecords, 2, request.Write, DeleteRecordsResponse.Read);
+        Assert.Equal(0, response.Topics[0].Partitions[0].ErrorCode);
+        Assert.Equal(5, response.Topics[0].Partitions[0].LowWatermark);
+        Assert.Equal(5, await OffsetAsync(client, "trim", Earliest));
+    }
+
+    private static async Task<long> OffsetAsync(RawClient client, string topic, long timestamp)
+    {
+        ListOffsetsResponse response = await client.ListOffsetAsync(topic, 0, timestamp);
+        Assert.Equal(0, response.Topics[0].Partitions[0].ErrorCode);
+        return response.Topics[0].Partitions[0].Offset;
+    }
+
+    private static async Task<long> WaitForEarliestAboveAsync(RawClient client, string topic, long floor, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            long earliest = await OffsetAsync(client, topic, Earliest);
+            if (earliest > floor || DateTime.UtcNow > until) return earliest;
+            await Task.Delay(50);
+        }
+    }
+}
