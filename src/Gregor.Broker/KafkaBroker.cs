@@ -20,10 +20,12 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly ConnectionListener _listener;
     private readonly LogManager _logs;
     private readonly ILogger _logger;
+    private readonly TaskCompletionSource _stopping;
     private int _stopped;
 
-    private KafkaBroker(BrokerOptions options, ConnectionListener listener, LogManager logs, TopicManager topics, ILogger logger)
+    private KafkaBroker(BrokerOptions options, ConnectionListener listener, LogManager logs, TopicManager topics, ILogger logger, TaskCompletionSource stopping)
     {
+        _stopping = stopping;
         Options = options;
         _listener = listener;
         _logs = logs;
@@ -77,9 +79,10 @@ public sealed class KafkaBroker : IAsyncDisposable
                 AdvertisedHost(options.Host, settings),
                 listener.LocalEndPoint.Port,
                 ClusterIdentityFile.LoadOrCreateClusterId(dataDirectory));
-            listener.Start(BuildDispatcher(topics, partitions, settings, identity));
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            listener.Start(BuildDispatcher(topics, partitions, settings, identity, stopping.Task));
             logger.LogInformation("Gregor broker {NodeId} listening on {EndPoint}, data in {DataDirectory}", identity.NodeId, listener.LocalEndPoint, dataDirectory);
-            return Task.FromResult(new KafkaBroker(options, listener, logs, topics, logger));
+            return Task.FromResult(new KafkaBroker(options, listener, logs, topics, logger, stopping));
         }
         catch
         {
@@ -89,7 +92,8 @@ public sealed class KafkaBroker : IAsyncDisposable
         }
     }
 
-    private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, BrokerSettings settings, BrokerIdentity identity)
+    private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, BrokerSettings settings,
+        BrokerIdentity identity, Task stopping)
     {
         RequestDispatcher? dispatcher = null;
         var handlers = new List<ApiHandler>
@@ -97,7 +101,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             new ApiVersionsHandler(() => dispatcher!.Supported),
             new MetadataHandler(topics, identity),
             new ProduceHandler(topics, partitions),
-            new FetchHandler(topics, partitions, TimeProvider.System),
+            new FetchHandler(topics, partitions, TimeProvider.System, stopping),
             new ListOffsetsHandler(topics, partitions),
             new CreateTopicsHandler(topics),
             new DeleteTopicsHandler(topics),
@@ -123,6 +127,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _logger.LogInformation("Stopping: finishing in-flight requests");
+        _stopping.TrySetResult();
         await _listener.DisposeAsync();
         await _logs.ShutdownAsync();
         _logger.LogInformation("Stopped; every log is flushed");

@@ -25,7 +25,6 @@ public sealed class BrokerSettings
     public const string DeleteTopicEnable = "delete.topic.enable";
     public const string SocketRequestMaxBytes = "socket.request.max.bytes";
     public const string QueuedMaxRequests = "queued.max.requests";
-    public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
     public const string MessageMaxBytes = "message.max.bytes";
     public const string CompressionType = "compression.type";
     public const string MinInsyncReplicas = "min.insync.replicas";
@@ -58,7 +57,6 @@ public sealed class BrokerSettings
         new(DeleteTopicEnable, ConfigType.Boolean, "true"),
         new(SocketRequestMaxBytes, ConfigType.Int, "104857600", Min: 1024),
         new(QueuedMaxRequests, ConfigType.Int, "500", Min: 1),
-        new(ConnectionsMaxIdleMs, ConfigType.Long, "600000", Min: -1),
         new(MessageMaxBytes, ConfigType.Int, "1048588", Min: 0),
         new(CompressionType, ConfigType.String, "producer", Allowed: ["producer"]),
         new(MinInsyncReplicas, ConfigType.Int, "1", Min: 1),
