@@ -272,7 +272,7 @@ internal sealed class LogSegment
     public void FlushLog()
     {
         long size = Size;
-        RandomAccess.FlushToDisk(_file);
+        DataSync.Flush(_file);
         long synced = Volatile.Read(ref _syncedSize);
         if (size > synced) Interlocked.CompareExchange(ref _syncedSize, size, synced);
     }
