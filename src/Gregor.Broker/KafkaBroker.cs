@@ -59,9 +59,11 @@ public sealed class KafkaBroker : IAsyncDisposable
         string dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var resolver = new TopicConfigResolver(settings);
+        LogConfig defaults = resolver.ToLogConfig(new Dictionary<string, string>());
+        defaults.Validate();
         var logs = new LogManager(dataDirectory, new LogManagerOptions
         {
-            DefaultConfig = resolver.ToLogConfig(new Dictionary<string, string>()),
+            DefaultConfig = defaults,
             RetentionCheckIntervalMs = settings.Long(BrokerSettings.LogRetentionCheckIntervalMs),
         }, loggerFactory);
         ConnectionListener? listener = null;

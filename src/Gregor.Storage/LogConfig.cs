@@ -22,7 +22,7 @@ public sealed partial record LogConfig
     /// <summary><c>retention.ms</c>: delete segments whose newest timestamp is older than this; -1 keeps forever.</summary>
     public long RetentionMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
 
-    /// <summary><c>retention.bytes</c>: delete the oldest segments while the log stays at least this big; -1 means no limit.</summary>
+    /// <summary><c>retention.bytes</c>: delete the oldest segments while the log stays at least this big; any negative value means no limit.</summary>
     public long RetentionBytes { get; init; } = -1;
 
     /// <summary><c>max.message.bytes</c>: the largest record batch an append accepts.</summary>
@@ -54,7 +54,6 @@ public sealed partial record LogConfig
         if (SegmentBytes < 14) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentBytes, SegmentBytes, "segment.bytes must be at least 14.");
         if (SegmentMs < 1) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentMs, SegmentMs, "segment.ms must be at least 1.");
         if (RetentionMs < -1) throw new ArgumentOutOfRangeException(LogConfigNames.RetentionMs, RetentionMs, "retention.ms must be -1 or more.");
-        if (RetentionBytes < -1) throw new ArgumentOutOfRangeException(LogConfigNames.RetentionBytes, RetentionBytes, "retention.bytes must be -1 or more.");
         if (MaxMessageBytes < 0) throw new ArgumentOutOfRangeException(LogConfigNames.MaxMessageBytes, MaxMessageBytes, "max.message.bytes must not be negative.");
         if (IndexIntervalBytes < 0) throw new ArgumentOutOfRangeException(LogConfigNames.IndexIntervalBytes, IndexIntervalBytes, "index.interval.bytes must not be negative.");
         if (SegmentIndexBytes < 4 * OffsetIndexEntrySize) throw new ArgumentOutOfRangeException(LogConfigNames.SegmentIndexBytes, SegmentIndexBytes, "segment.index.bytes must hold at least 4 entries.");

@@ -87,3 +87,46 @@ public sealed class RetentionTests
         }
     }
 }
+
+public sealed class TopicConfigTests
+{
+    [Theory]
+    [InlineData("segment.index.bytes", "16")]
+    [InlineData("segment.bytes", "ten")]
+    [InlineData("no.such.setting", "1")]
+    [InlineData("cleanup.policy", "shred")]
+    public async Task Settings_the_log_would_refuse_are_rejected_with_invalid_config(string name, string value)
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        CreateTopicsResponse response = await client.CreateTopicAsync("picky", 1, new Dictionary<string, string> { [name] = value });
+        Assert.Equal((short)ErrorCode.InvalidConfig, response.Topics[0].ErrorCode);
+        Assert.False(string.IsNullOrEmpty(response.Topics[0].ErrorMessage));
+        MetadataResponse metadata = await client.SendAsync(ApiKey.Metadata, 9, new MetadataRequest { Topics = null }.Write, MetadataResponse.Read);
+        Assert.DoesNotContain(metadata.Topics, t => t.Name == "picky");
+    }
+
+    [Fact]
+    public async Task A_compacted_topic_is_not_trimmed_by_retention()
+    {
+        await using var broker = await InProcessBroker.StartAsync(new Dictionary<string, string> { ["log.retention.check.interval.ms"] = "50" });
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.CreateTopicAsync("compacted", 1, new Dictionary<string, string>
+        {
+            ["cleanup.policy"] = "compact",
+            ["segment.bytes"] = "2048",
+            ["retention.bytes"] = "1",
+            ["retention.ms"] = "1",
+        });
+        long old = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
+        for (int i = 0; i < 5; i++) await client.ProduceAsync("compacted", 0, Batches.Make(2, $"c{i}", timestamp: old, valueSize: 500));
+        // A delete-policy topic with the same settings loses its old segments within a few checks.
+        await client.CreateTopicAsync("deleting", 1, new Dictionary<string, string> { ["segment.bytes"] = "2048", ["retention.ms"] = "1" });
+        for (int i = 0; i < 5; i++) await client.ProduceAsync("deleting", 0, Batches.Make(2, $"d{i}", timestamp: old, valueSize: 500));
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while ((await client.ListOffsetAsync("deleting", 0, -2)).Topics[0].Partitions[0].Offset == 0 && DateTime.UtcNow < until)
+            await Task.Delay(50);
+        Assert.True((await client.ListOffsetAsync("deleting", 0, -2)).Topics[0].Partitions[0].Offset > 0, "the control topic was never trimmed");
+        Assert.Equal(0, (await client.ListOffsetAsync("compacted", 0, -2)).Topics[0].Partitions[0].Offset);
+    }
+}

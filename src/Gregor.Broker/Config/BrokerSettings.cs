@@ -70,7 +70,7 @@ public sealed class BrokerSettings
         new(LogRetentionBytes, ConfigType.Long, "-1"),
         new(LogRetentionCheckIntervalMs, ConfigType.Long, "300000", Min: 1),
         new(LogIndexIntervalBytes, ConfigType.Int, "4096", Min: 0),
-        new(LogIndexSizeMaxBytes, ConfigType.Int, "10485760", Min: 4),
+        new(LogIndexSizeMaxBytes, ConfigType.Int, "10485760", Min: 32),
         new(LogFlushIntervalMessages, ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), Min: 1),
         new(LogFlushIntervalMs, ConfigType.Long, null, Min: 0),
         new(LogMessageTimestampType, ConfigType.String, "CreateTime", Allowed: ["CreateTime", "LogAppendTime"]),

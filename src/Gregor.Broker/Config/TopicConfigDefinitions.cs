@@ -52,7 +52,7 @@ public static class TopicConfigDefinitions
         new(RetentionBytes, ConfigType.Long, BrokerSettings.LogRetentionBytes),
         new(RetentionMs, ConfigType.Long, BrokerSettings.LogRetentionMs, Min: -1),
         new(SegmentBytes, ConfigType.Int, BrokerSettings.LogSegmentBytes, Min: 14),
-        new(SegmentIndexBytes, ConfigType.Int, BrokerSettings.LogIndexSizeMaxBytes, Min: 4),
+        new(SegmentIndexBytes, ConfigType.Int, BrokerSettings.LogIndexSizeMaxBytes, Min: 32),
         new("segment.jitter.ms", ConfigType.Long, "log.roll.jitter.ms", Min: 0),
         new(SegmentMs, ConfigType.Long, BrokerSettings.LogRollMs, Min: 1),
         new("unclean.leader.election.enable", ConfigType.Boolean, "unclean.leader.election.enable"),

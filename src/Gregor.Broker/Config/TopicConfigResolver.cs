@@ -32,9 +32,18 @@ public sealed class TopicConfigResolver(BrokerSettings broker)
         return resolved;
     }
 
-    /// <summary>The storage settings of a partition log of a topic with these overrides (storage ignores the rest).</summary>
-    public LogConfig ToLogConfig(IReadOnlyDictionary<string, string> overrides) =>
-        LogConfig.Default.WithTopicOverrides(Resolve(overrides).Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
+    /// <summary>
+    /// The storage settings of a partition log of a topic with these overrides (storage ignores the
+    /// rest). A topic whose cleanup.policy lacks "delete" is never trimmed by time or size, as in Kafka.
+    /// </summary>
+    public LogConfig ToLogConfig(IReadOnlyDictionary<string, string> overrides)
+    {
+        IReadOnlyList<ResolvedTopicConfig> resolved = Resolve(overrides);
+        LogConfig config = LogConfig.Default.WithTopicOverrides(resolved.Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
+        string policy = resolved.First(c => c.Name == TopicConfigDefinitions.CleanupPolicy).Value;
+        bool deletes = policy.Split(',', StringSplitOptions.TrimEntries).Contains("delete");
+        return deletes ? config : config with { RetentionMs = -1, RetentionBytes = -1 };
+    }
 
     /// <summary>The settings a partition checks on every append.</summary>
     public PartitionSettings ToPartitionSettings(IReadOnlyDictionary<string, string> overrides)

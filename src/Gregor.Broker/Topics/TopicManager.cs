@@ -142,11 +142,20 @@ public sealed class TopicManager
     private void OpenPartitions(TopicMetadata topic) =>
         _partitions.Open(topic, Configs.ToLogConfig(topic.Configs), Configs.ToPartitionSettings(topic.Configs));
 
-    private static TopicResult? CheckConfigs(IReadOnlyDictionary<string, string> configs)
+    /// <summary>Each value on its own, then the storage settings together, so nothing the log would refuse is ever stored.</summary>
+    private TopicResult? CheckConfigs(IReadOnlyDictionary<string, string> configs)
     {
         foreach ((string key, string value) in configs)
             if (TopicConfigDefinitions.Check(key, value) is { } problem)
                 return TopicResult.Fail(ErrorCode.InvalidConfig, problem);
+        try
+        {
+            Configs.ToLogConfig(configs).Validate();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return TopicResult.Fail(ErrorCode.InvalidConfig, e.Message);
+        }
         return null;
     }
 
