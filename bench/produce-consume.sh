@@ -118,6 +118,10 @@ with open(path, "wb", buffering=1 << 20) as out:
 EOF
 input_bytes=$((messages * (size + 1)))
 [[ $(stat -c %s "$input") -eq $input_bytes ]] || fail "the input file has the wrong size"
+# A few seconds' worth of the same messages warm each new broker process up (JIT tiers, buffer pools)
+# before anything is timed.
+warmup_input="$work/warmup.txt"
+head -n "$(( messages < 50000 ? messages : 50000 ))" "$input" >"$warmup_input"
 
 # --- same-run baselines -------------------------------------------------------------------------
 # 1. The generator's floor: reading the input file (from the page cache) costs this much at least.
@@ -230,14 +234,23 @@ run_mode() { # mode: one broker, every measurement, then the broker's peak memor
   log "$what: starting the broker ..."
   start_broker "$mode" "$data"
   log "$what: broker $broker_pid on $bootstrap"
-  step "$python" "$bench_dir/admin.py" "$bootstrap" create tp-acks1 tp-acksall lat-acks1 lat-acksall one-message
-  log "$what: kcat -P acks=1 ..."; produce "$mode" 1 tp-acks1
-  log "$what: kcat -P acks=all ..."; produce "$mode" all tp-acksall
+  step "$python" "$bench_dir/admin.py" "$bootstrap" create warmup tp-acks1 tp-acksall lat-acks1 lat-acksall one-message
+  log "$what: warming up (untimed) ..."
+  step kcat -P -b "$bootstrap" -t warmup -p 0 -X acks=all -l "$warmup_input" 2>>"$out/kcat-warmup-$mode-$round.err"
+  step kcat -C -b "$bootstrap" -t warmup -p 0 -o beginning -e -q >/dev/null 2>>"$out/kcat-warmup-$mode-$round.err"
+  # Even rounds produce with acks=all first, so neither setting always runs on the fuller log.
+  local acks_order=(1 all)
+  ((round % 2 == 1)) || acks_order=(all 1)
+  for acks in "${acks_order[@]}"; do
+    if [[ $acks == 1 ]]; then log "$what: kcat -P acks=1 ..."; produce "$mode" 1 tp-acks1
+    else log "$what: kcat -P acks=all ..."; produce "$mode" all tp-acksall; fi
+  done
   log "$what: kcat -C ..."; consume "$mode" tp-acksall; consume_fixed_cost "$mode" one-message
   log "$what: latency acks=1 at $rate msg/s ..."; latency "$mode" 1 lat-acks1
   log "$what: latency acks=all at $rate msg/s ..."; latency "$mode" all lat-acksall
-  record "$(printf '{"kind":"rss","round":%d,"mode":"%s","vm_hwm_kib":%s,"vm_rss_kib":%s}' \
-    "$round" "$mode" "$(status_kib VmHWM)" "$(status_kib VmRSS)")"
+  record "$(printf '{"kind":"rss","round":%d,"mode":"%s","vm_hwm_kib":%s,"vm_rss_kib":%s,"broker_warning_lines":%d}' \
+    "$round" "$mode" "$(status_kib VmHWM)" "$(status_kib VmRSS)" \
+    "$(grep -cE ' (warn|fail|crit):' "$out/broker-$mode-$round.err" || true)")"
   stop_broker
   rm -rf "$data"
   sync

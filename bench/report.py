@@ -95,9 +95,10 @@ def main(path):
     rss = grouped(records, "rss", lambda r: r["mode"])
     if rss:
         print("\nBroker memory: peak RSS (VmHWM) after all tests of a round\n")
-        print(table(["flush mode", "peak RSS MB, highest round", "each round MB"],
+        print(table(["flush mode", "peak RSS MB, highest round", "each round MB", "broker log warnings/errors"],
                     [[mode, number(max(r["vm_hwm_kib"] for r in runs) / 1024),
-                      ", ".join(number(r["vm_hwm_kib"] / 1024) for r in runs)] for mode, runs in rss.items()]))
+                      ", ".join(number(r["vm_hwm_kib"] / 1024) for r in runs),
+                      sum(r.get("broker_warning_lines", 0) for r in runs)] for mode, runs in rss.items()]))
 
     baselines = [r for r in records if r["kind"] == "baseline"]
     if baselines:
