@@ -1,1 +1,3 @@
-Console.WriteLine("gregor");
+using Gregor.Cli.CommandLine;
+
+return await CliApplication.RunAsync(args, new CliConsole(Console.Out, Console.Error));
