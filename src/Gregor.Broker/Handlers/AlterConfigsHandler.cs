@@ -2,7 +2,6 @@ using Gregor.Broker.Config;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -13,9 +12,6 @@ internal sealed class AlterConfigsHandler(TopicManager topics) : ApiHandler<Alte
     public override short MinVersion => 0;
     public override short MaxVersion => 2;
 
-    protected override AlterConfigsRequest ReadRequest(KafkaReader reader, short version) => AlterConfigsRequest.Read(reader, version);
-
-    protected override void WriteResponse(AlterConfigsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<AlterConfigsResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request)
     {

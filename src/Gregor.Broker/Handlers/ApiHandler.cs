@@ -21,18 +21,16 @@ public abstract class ApiHandler
 }
 
 /// <summary>The typed form: read <typeparamref name="TRequest"/>, answer with <typeparamref name="TResponse"/>.</summary>
-public abstract class ApiHandler<TRequest, TResponse> : ApiHandler where TResponse : class
+public abstract class ApiHandler<TRequest, TResponse> : ApiHandler
+    where TRequest : IKafkaMessage<TRequest>
+    where TResponse : class, IKafkaMessage
 {
-    protected abstract TRequest ReadRequest(KafkaReader reader, short version);
-
-    protected abstract void WriteResponse(TResponse response, KafkaWriter writer, short version);
-
     /// <summary>Null means no response is sent (only Produce with acks=0 does that).</summary>
     protected abstract ValueTask<TResponse?> HandleAsync(RequestContext context, TRequest request);
 
     public sealed override ValueTask<ResponseFrame?> Handle(RequestContext context, KafkaReader body)
     {
-        TRequest request = ReadRequest(body, context.ApiVersion);
+        TRequest request = TRequest.Read(body, context.ApiVersion);
         ValueTask<TResponse?> pending = HandleAsync(context, request);
         return pending.IsCompletedSuccessfully
             ? new ValueTask<ResponseFrame?>(Encode(context, pending.Result))
@@ -53,7 +51,7 @@ public abstract class ApiHandler<TRequest, TResponse> : ApiHandler where TRespon
         try
         {
             short headerVersion = ApiMessages.ResponseHeaderVersion(Key, context.ApiVersion);
-            return ResponseEncoder.Encode(context.Header.CorrelationId, headerVersion, writer => WriteResponse(response, writer, context.ApiVersion));
+            return ResponseEncoder.Encode(context.Header.CorrelationId, headerVersion, writer => response.Write(writer, context.ApiVersion));
         }
         finally
         {

@@ -1,7 +1,6 @@
 using Gregor.Broker.Network;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -13,9 +12,6 @@ internal sealed class ApiVersionsHandler(Func<IReadOnlyList<ApiHandler>> support
     public override short MinVersion => 0;
     public override short MaxVersion => 3;
 
-    protected override ApiVersionsRequest ReadRequest(KafkaReader reader, short version) => ApiVersionsRequest.Read(reader, version);
-
-    protected override void WriteResponse(ApiVersionsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<ApiVersionsResponse?> HandleAsync(RequestContext context, ApiVersionsRequest request) =>
         new(Build(ErrorCode.None, supported()));

@@ -1,7 +1,6 @@
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -12,9 +11,6 @@ internal sealed class CreatePartitionsHandler(TopicManager topics) : ApiHandler<
     public override short MinVersion => 0;
     public override short MaxVersion => 3;
 
-    protected override CreatePartitionsRequest ReadRequest(KafkaReader reader, short version) => CreatePartitionsRequest.Read(reader, version);
-
-    protected override void WriteResponse(CreatePartitionsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<CreatePartitionsResponse?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
     {

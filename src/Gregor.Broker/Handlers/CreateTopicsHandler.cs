@@ -2,7 +2,6 @@ using Gregor.Broker.Config;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -13,9 +12,6 @@ internal sealed class CreateTopicsHandler(TopicManager topics) : ApiHandler<Crea
     public override short MinVersion => 0;
     public override short MaxVersion => 7;
 
-    protected override CreateTopicsRequest ReadRequest(KafkaReader reader, short version) => CreateTopicsRequest.Read(reader, version);
-
-    protected override void WriteResponse(CreateTopicsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<CreateTopicsResponse?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {

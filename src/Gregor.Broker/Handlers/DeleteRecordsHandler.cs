@@ -3,7 +3,6 @@ using Gregor.Broker.Partitions;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 using Gregor.Storage;
 
 namespace Gregor.Broker.Handlers;
@@ -19,9 +18,6 @@ internal sealed class DeleteRecordsHandler(TopicManager topics, PartitionRegistr
     public override short MinVersion => 0;
     public override short MaxVersion => 2;
 
-    protected override DeleteRecordsRequest ReadRequest(KafkaReader reader, short version) => DeleteRecordsRequest.Read(reader, version);
-
-    protected override void WriteResponse(DeleteRecordsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<DeleteRecordsResponse?> HandleAsync(RequestContext context, DeleteRecordsRequest request)
     {

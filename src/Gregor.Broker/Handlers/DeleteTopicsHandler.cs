@@ -2,7 +2,6 @@ using Gregor.Broker.Metadata;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -13,9 +12,6 @@ internal sealed class DeleteTopicsHandler(TopicManager topics) : ApiHandler<Dele
     public override short MinVersion => 0;
     public override short MaxVersion => 6;
 
-    protected override DeleteTopicsRequest ReadRequest(KafkaReader reader, short version) => DeleteTopicsRequest.Read(reader, version);
-
-    protected override void WriteResponse(DeleteTopicsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<DeleteTopicsResponse?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {

@@ -3,7 +3,6 @@ using Gregor.Broker.Metadata;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 using Result = Gregor.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsResult;
 using Entry = Gregor.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsResourceResult;
 using Synonym = Gregor.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsSynonym;
@@ -18,9 +17,6 @@ internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerSettings
     public override short MinVersion => 0;
     public override short MaxVersion => 4;
 
-    protected override DescribeConfigsRequest ReadRequest(KafkaReader reader, short version) => DescribeConfigsRequest.Read(reader, version);
-
-    protected override void WriteResponse(DescribeConfigsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<DescribeConfigsResponse?> HandleAsync(RequestContext context, DescribeConfigsRequest request)
     {

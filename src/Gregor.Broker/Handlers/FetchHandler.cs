@@ -5,7 +5,6 @@ using Gregor.Broker.Partitions;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 using Gregor.Storage;
 using PartitionData = Gregor.Protocol.Messages.FetchResponse.PartitionData;
 using TopicResponse = Gregor.Protocol.Messages.FetchResponse.FetchableTopicResponse;
@@ -27,9 +26,6 @@ internal sealed class FetchHandler(TopicManager topics, PartitionRegistry partit
     public override short MinVersion => 4;
     public override short MaxVersion => 13;
 
-    protected override FetchRequest ReadRequest(KafkaReader reader, short version) => FetchRequest.Read(reader, version);
-
-    protected override void WriteResponse(FetchResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<FetchResponse?> HandleAsync(RequestContext context, FetchRequest request)
     {

@@ -3,7 +3,6 @@ using Gregor.Broker.Metadata;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -17,9 +16,6 @@ internal sealed class IncrementalAlterConfigsHandler(TopicManager topics)
     public override short MinVersion => 0;
     public override short MaxVersion => 1;
 
-    protected override IncrementalAlterConfigsRequest ReadRequest(KafkaReader reader, short version) => IncrementalAlterConfigsRequest.Read(reader, version);
-
-    protected override void WriteResponse(IncrementalAlterConfigsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<IncrementalAlterConfigsResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
     {

@@ -3,7 +3,6 @@ using Gregor.Broker.Partitions;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 using Gregor.Storage;
 using PartitionAnswer = Gregor.Protocol.Messages.ListOffsetsResponse.ListOffsetsPartitionResponse;
 
@@ -19,9 +18,6 @@ internal sealed class ListOffsetsHandler(TopicManager topics, PartitionRegistry 
     public override short MinVersion => 0;
     public override short MaxVersion => 6;
 
-    protected override ListOffsetsRequest ReadRequest(KafkaReader reader, short version) => ListOffsetsRequest.Read(reader, version);
-
-    protected override void WriteResponse(ListOffsetsResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request)
     {

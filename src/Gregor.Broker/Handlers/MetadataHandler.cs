@@ -2,7 +2,6 @@ using Gregor.Broker.Metadata;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 
 namespace Gregor.Broker.Handlers;
 
@@ -14,9 +13,6 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
     public override short MinVersion => 0;
     public override short MaxVersion => 12;
 
-    protected override MetadataRequest ReadRequest(KafkaReader reader, short version) => MetadataRequest.Read(reader, version);
-
-    protected override void WriteResponse(MetadataResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<MetadataResponse?> HandleAsync(RequestContext context, MetadataRequest request)
     {

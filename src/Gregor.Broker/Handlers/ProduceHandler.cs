@@ -4,7 +4,6 @@ using Gregor.Broker.Partitions;
 using Gregor.Broker.Topics;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
-using Gregor.Protocol.Primitives;
 using PartitionResponse = Gregor.Protocol.Messages.ProduceResponse.PartitionProduceResponse;
 
 namespace Gregor.Broker.Handlers;
@@ -20,9 +19,6 @@ internal sealed class ProduceHandler(TopicManager topics, PartitionRegistry part
     public override short MinVersion => 3;
     public override short MaxVersion => 9;
 
-    protected override ProduceRequest ReadRequest(KafkaReader reader, short version) => ProduceRequest.Read(reader, version);
-
-    protected override void WriteResponse(ProduceResponse response, KafkaWriter writer, short version) => response.Write(writer, version);
 
     protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request)
     {
