@@ -123,35 +123,6 @@ input_bytes=$((messages * (size + 1)))
 warmup_input="$work/warmup.txt"
 head -n "$(( messages < 50000 ? messages : 50000 ))" "$input" >"$warmup_input"
 
-# --- same-run baselines -------------------------------------------------------------------------
-# 1. The generator's floor: reading the input file (from the page cache) costs this much at least.
-cat "$input" >/dev/null
-t0=$(now_ns); cat "$input" >/dev/null; t1=$(now_ns)
-record "$(printf '{"kind":"baseline","name":"cat input > /dev/null","seconds":%s,"MBps":%s}' \
-  "$(seconds $((t1 - t0)))" "$(payload_mb_per_s "$messages" $((t1 - t0)))")"
-# 2. The disk's sequential write speed for the same bytes, fsynced once at the end: no durable log on
-#    this file system can acknowledge faster than this.
-sync
-t0=$(now_ns); dd if="$input" of="$work/dd-copy" bs=1M conv=fsync status=none; t1=$(now_ns)
-rm -f "$work/dd-copy"
-record "$(printf '{"kind":"baseline","name":"dd input, bs=1M, one fsync","seconds":%s,"MBps":%s}' \
-  "$(seconds $((t1 - t0)))" "$(payload_mb_per_s "$messages" $((t1 - t0)))")"
-# 3. The cost of one small durable write: 4 KiB writes with O_DSYNC, the floor of a group commit.
-sync
-dsync_count=500
-t0=$(now_ns); dd if=/dev/zero of="$work/dd-dsync" bs=4k count=$dsync_count oflag=dsync status=none; t1=$(now_ns)
-rm -f "$work/dd-dsync"
-record "$(printf '{"kind":"baseline","name":"dd 4 KiB writes, oflag=dsync","seconds":%s,"syncs_per_s":%s,"ms_per_sync":%s}' \
-  "$(seconds $((t1 - t0)))" "$(per_second $dsync_count $((t1 - t0)))" \
-  "$(awk -v ns=$((t1 - t0)) -v n=$dsync_count 'BEGIN { printf "%.3f", ns / 1e6 / n }')")"
-# 4. The same for 1 MiB writes (about one kcat produce request each).
-sync
-t0=$(now_ns); dd if="$input" of="$work/dd-dsync" bs=1M count=256 oflag=dsync status=none; t1=$(now_ns)
-rm -f "$work/dd-dsync"
-record "$(printf '{"kind":"baseline","name":"dd 1 MiB writes, oflag=dsync","seconds":%s,"MBps":%s,"ms_per_sync":%s}' \
-  "$(seconds $((t1 - t0)))" "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", 256 * 1048576 / 1e6 / (ns / 1e9) }')" \
-  "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e6 / 256 }')")"
-
 # --- the broker -----------------------------------------------------------------------------------
 start_broker() {
   local mode="$1" data="$2"
@@ -266,6 +237,37 @@ for round in $(seq 1 "$rounds"); do
   fi
   for mode in "${order[@]}"; do run_mode "$mode"; done
 done
+# --- same-run baselines -------------------------------------------------------------------------
+# Taken after the broker rounds: deleting their 1 GB files (ext4 mounted with discard) must not
+# land on the broker's first measurement.
+# 1. The generator's floor: reading the input file (from the page cache) costs this much at least.
+cat "$input" >/dev/null
+t0=$(now_ns); cat "$input" >/dev/null; t1=$(now_ns)
+record "$(printf '{"kind":"baseline","name":"cat input > /dev/null","seconds":%s,"MBps":%s}' \
+  "$(seconds $((t1 - t0)))" "$(payload_mb_per_s "$messages" $((t1 - t0)))")"
+# 2. The disk's sequential write speed for the same bytes, fsynced once at the end (a reference, not
+#    a hard ceiling: a log that fsyncs as it goes overlaps write-back with receiving).
+sync
+t0=$(now_ns); dd if="$input" of="$work/dd-copy" bs=1M conv=fsync status=none; t1=$(now_ns)
+rm -f "$work/dd-copy"
+record "$(printf '{"kind":"baseline","name":"dd input, bs=1M, one fsync","seconds":%s,"MBps":%s}' \
+  "$(seconds $((t1 - t0)))" "$(payload_mb_per_s "$messages" $((t1 - t0)))")"
+# 3. The cost of one small durable write: 4 KiB writes with O_DSYNC, the floor of a group commit.
+sync
+dsync_count=500
+t0=$(now_ns); dd if=/dev/zero of="$work/dd-dsync" bs=4k count=$dsync_count oflag=dsync status=none; t1=$(now_ns)
+rm -f "$work/dd-dsync"
+record "$(printf '{"kind":"baseline","name":"dd 4 KiB writes, oflag=dsync","seconds":%s,"syncs_per_s":%s,"ms_per_sync":%s}' \
+  "$(seconds $((t1 - t0)))" "$(per_second $dsync_count $((t1 - t0)))" \
+  "$(awk -v ns=$((t1 - t0)) -v n=$dsync_count 'BEGIN { printf "%.3f", ns / 1e6 / n }')")"
+# 4. The same for 1 MiB writes (about one kcat produce request each).
+sync
+t0=$(now_ns); dd if="$input" of="$work/dd-dsync" bs=1M count=256 oflag=dsync status=none; t1=$(now_ns)
+rm -f "$work/dd-dsync"
+record "$(printf '{"kind":"baseline","name":"dd 1 MiB writes, oflag=dsync","seconds":%s,"MBps":%s,"ms_per_sync":%s}' \
+  "$(seconds $((t1 - t0)))" "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", 256 * 1048576 / 1e6 / (ns / 1e9) }')" \
+  "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e6 / 256 }')")"
+
 record "$(printf '{"kind":"end","date":"%s","load_avg_at_end":"%s"}' "$(date -Is)" "$(cut -d' ' -f1-3 /proc/loadavg)")"
 
 "$python" "$bench_dir/report.py" "$results"
