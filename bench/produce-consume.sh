@@ -82,9 +82,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now_ns() { date +%s%N; }
-# Broker CPU time (user+system) in seconds, from /proc/PID/stat fields 14 and 15.
 ticks=$(getconf CLK_TCK)
-broker_cpu() { awk -v t="$ticks" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$broker_pid/stat"; }
+# Broker CPU time as "user system" seconds, from /proc/PID/stat fields 14 and 15.
+broker_cpu() { awk -v t="$ticks" '{ sub(/.*\) /, ""); printf "%.2f %.2f", $12 / t, $13 / t }' "/proc/$broker_pid/stat"; }
+# JSON fields for one step: the broker's CPU between two broker_cpu readings, and the tool's own CPU
+# as /usr/bin/time wrote it ("user system") into a file.
+cpu_fields() {
+  awk -v a="$1" -v b="$2" -v tool="$(cat "$3")" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); split(tool, z, " ")
+    printf "\"broker_user_s\":%.2f,\"broker_sys_s\":%.2f,\"broker_cpu_s\":%.2f,\"client_cpu_s\":%.2f",
+      y[1] - x[1], y[2] - x[2], y[1] - x[1] + y[2] - x[2], z[1] + z[2] }'
+}
 status_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$broker_pid/status"; }
 record() { echo "$1" >>"$results"; }
 # rate COUNT NANOSECONDS -> per second, one decimal
@@ -144,37 +152,37 @@ start_broker() {
 produce() { # mode acks topic
   local mode="$1" acks="$2" topic="$3" errors="$out/kcat-produce-$1-$2-$round.err"
   sync # start from clean write-back so an earlier phase's dirty pages do not land on this one
-  local cpu0 cpu1 t0 t1
+  local cpu0 cpu1 t0 t1 tool_cpu="$work/tool-cpu"
   cpu0=$(broker_cpu); t0=$(now_ns)
   local rc=0
-  step kcat -P -b "$bootstrap" -t "$topic" -p 0 -X "acks=$acks" -l "$input" 2>"$errors" || rc=$?
+  step /usr/bin/time -f '%U %S' -o "$tool_cpu" kcat -P -b "$bootstrap" -t "$topic" -p 0 -X "acks=$acks" -l "$input" 2>"$errors" || rc=$?
   t1=$(now_ns); cpu1=$(broker_cpu)
   ((rc == 0)) || { cat "$errors" >&2; fail "kcat -P (acks=$acks, $mode) exited with $rc"; }
   [[ ! -s "$errors" ]] || { cat "$errors" >&2; fail "kcat -P (acks=$acks, $mode) reported errors (above)"; }
   local high
   high="$(step "$python" "$bench_dir/admin.py" "$bootstrap" high-watermark "$topic")"
   [[ "$high" == "$messages" ]] || fail "after kcat -P (acks=$acks, $mode) the high watermark is $high, expected $messages"
-  record "$(printf '{"kind":"throughput","round":%d,"mode":"%s","test":"produce","acks":"%s","messages":%d,"seconds":%s,"msg_per_s":%s,"MBps":%s,"broker_cpu_s":%s}' \
+  record "$(printf '{"kind":"throughput","round":%d,"mode":"%s","test":"produce","acks":"%s","messages":%d,"seconds":%s,"msg_per_s":%s,"MBps":%s,%s}' \
     "$round" "$mode" "$acks" "$messages" "$(seconds $((t1 - t0)))" "$(per_second "$messages" $((t1 - t0)))" \
-    "$(payload_mb_per_s "$messages" $((t1 - t0)))" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')")"
+    "$(payload_mb_per_s "$messages" $((t1 - t0)))" "$(cpu_fields "$cpu0" "$cpu1" "$tool_cpu")")"
 }
 
 consume() { # mode topic
   local mode="$1" topic="$2" errors="$out/kcat-consume-$1-$round.err"
-  local cpu0 cpu1 t0 t1 rc=0
+  local cpu0 cpu1 t0 t1 rc=0 tool_cpu="$work/tool-cpu"
   # Timed: to /dev/null. kcat writes each message to stdout separately, and through a pipe that alone
   # costs several times the whole consume on this machine, so nothing reads its output here.
   cpu0=$(broker_cpu); t0=$(now_ns)
-  step kcat -C -b "$bootstrap" -t "$topic" -p 0 -o beginning -e >/dev/null 2>"$errors" || rc=$?
+  step /usr/bin/time -f '%U %S' -o "$tool_cpu" kcat -C -b "$bootstrap" -t "$topic" -p 0 -o beginning -e >/dev/null 2>"$errors" || rc=$?
   t1=$(now_ns); cpu1=$(broker_cpu)
   ((rc == 0)) || { cat "$errors" >&2; fail "kcat -C ($mode) exited with $rc"; }
   grep -q "Reached end of topic $topic \[0\] at offset $messages\b" "$errors" \
     || { cat "$errors" >&2; fail "kcat -C ($mode) did not reach offset $messages (its output is above)"; }
   ! grep -v "Reached end of topic" "$errors" | grep -q . \
     || { cat "$errors" >&2; fail "kcat -C ($mode) reported errors (above)"; }
-  record "$(printf '{"kind":"throughput","round":%d,"mode":"%s","test":"consume","acks":"","messages":%d,"seconds":%s,"msg_per_s":%s,"MBps":%s,"broker_cpu_s":%s}' \
+  record "$(printf '{"kind":"throughput","round":%d,"mode":"%s","test":"consume","acks":"","messages":%d,"seconds":%s,"msg_per_s":%s,"MBps":%s,%s}' \
     "$round" "$mode" "$messages" "$(seconds $((t1 - t0)))" "$(per_second "$messages" $((t1 - t0)))" \
-    "$(payload_mb_per_s "$messages" $((t1 - t0)))" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')")"
+    "$(payload_mb_per_s "$messages" $((t1 - t0)))" "$(cpu_fields "$cpu0" "$cpu1" "$tool_cpu")")"
   # Untimed: the consumed stream must equal the input byte for byte (count, order and content).
   local verdict
   verdict="$(set +o pipefail; step kcat -C -b "$bootstrap" -t "$topic" -p 0 -o beginning -e -q 2>>"$errors" | cmp - "$input" 2>&1 || true)"

@@ -60,10 +60,12 @@ def main(path):
         rate = median(r["msg_per_s"] for r in runs)
         base = throughput.get(("page-cache", test, acks))
         versus = f"{rate / median(r['msg_per_s'] for r in base):.2f}" if base else "-"
-        rows.append([mode, label, spread([r["msg_per_s"] for r in runs]), spread([r["MBps"] for r in runs]),
-                     spread([r["broker_cpu_s"] for r in runs], 2), versus])
-    print("Throughput\n")
-    print(table(["flush mode", "test", "msg/s", "MB/s", "broker CPU s", "msg/s vs page-cache"], rows))
+        cpu = lambda field: number(median(r[field] for r in runs), 2) if all(field in r for r in runs) else "-"
+        rows.append([mode, label, spread([r["msg_per_s"] for r in runs]), spread([r["MBps"] for r in runs]), versus,
+                     cpu("broker_user_s"), cpu("broker_sys_s"), cpu("client_cpu_s")])
+    print("Throughput (CPU columns: medians, in CPU seconds for the whole step)\n")
+    print(table(["flush mode", "test", "msg/s", "MB/s", "msg/s vs page-cache", "broker user", "broker system",
+                 "kcat CPU"], rows))
 
     fixed = grouped(records, "fixed_cost", lambda r: r["mode"])
     consumes = {mode: runs for (mode, test, _), runs in throughput.items() if test == "consume"}
