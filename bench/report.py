@@ -67,6 +67,18 @@ def main(path):
     print(table(["flush mode", "test", "msg/s", "MB/s", "msg/s vs page-cache", "broker user", "broker system",
                  "kcat CPU"], rows))
 
+    produces = [r for r in records if r["kind"] == "throughput" and r["test"] == "produce" and "broker_sys_s" in r]
+    if produces:
+        print("\nEach produce run in order (each broker takes two 1-GB produce runs; `first` is the first into its broker)\n")
+        position, rows = {}, []
+        for r in produces:
+            key = (r["round"], r["mode"])
+            position[key] = position.get(key, 0) + 1
+            rows.append([r["round"], r["mode"], r["acks"], "first" if position[key] == 1 else "second", number(r["msg_per_s"]),
+                         number(r["broker_user_s"], 2), number(r["broker_sys_s"], 2), number(r["client_cpu_s"], 2)])
+        print(table(["round", "flush mode", "acks", "into its broker", "msg/s", "broker user s", "broker system s",
+                     "kcat CPU s"], rows))
+
     fixed = grouped(records, "fixed_cost", lambda r: r["mode"])
     consumes = {mode: runs for (mode, test, _), runs in throughput.items() if test == "consume"}
     if fixed:
