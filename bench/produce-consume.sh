@@ -29,7 +29,7 @@ out=""
 work_parent="${TMPDIR:-/tmp}"
 step_timeout=300
 
-usage() { sed -n '11,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '11,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-64}"; }
 while (($# > 0)); do
   case "$1" in
     --quick) messages=100000; latency_seconds=3; rounds=1; shift ;;
@@ -43,7 +43,7 @@ while (($# > 0)); do
     --out) out="$2"; shift 2 ;;
     --work-parent) work_parent="$2"; shift 2 ;;
     --step-timeout) step_timeout="$2"; shift 2 ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) echo "produce-consume.sh: unknown argument '$1'" >&2; usage ;;
   esac
 done
