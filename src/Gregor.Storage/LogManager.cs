@@ -75,6 +75,13 @@ public sealed partial class LogManager : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Removes a partition directory that was never opened (a deleted topic's leftovers), without recovering it first.</summary>
+    public void DeleteUnopenedLog(string topic, int partition)
+    {
+        if (_logs.ContainsKey((topic, partition))) throw new InvalidOperationException($"{topic}-{partition} is open; use DeleteLog.");
+        PartitionDirectory.Remove(Path.Combine(DataDirectory, PartitionDirectory.Name(topic, partition)));
+    }
+
     /// <summary>Runs retention on every log now; returns the number of segments deleted.</summary>
     public int RunRetention()
     {

@@ -22,4 +22,16 @@ public static class PartitionDirectory
         topic = name[..dash];
         return true;
     }
+
+    /// <summary>
+    /// Removes a partition directory, renaming it first so a crash midway leaves a directory that is
+    /// recognisably garbage (removed at the next start), never a partial log.
+    /// </summary>
+    public static void Remove(string directory)
+    {
+        if (!Directory.Exists(directory)) return;
+        string doomed = directory.TrimEnd(Path.DirectorySeparatorChar) + "." + Guid.NewGuid().ToString("N") + DeletingSuffix;
+        Directory.Move(directory, doomed);
+        Directory.Delete(doomed, recursive: true);
+    }
 }

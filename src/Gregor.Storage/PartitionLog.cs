@@ -168,13 +168,7 @@ public sealed partial class PartitionLog
             _closed = true;
             foreach (var segment in _segments) segment.Close();
             _rolledUnflushed.Clear();
-            if (System.IO.Directory.Exists(Directory))
-            {
-                // Rename first so a crash midway leaves a directory that is recognisably garbage, not a partial log.
-                string doomed = Directory.TrimEnd(Path.DirectorySeparatorChar) + "." + Guid.NewGuid().ToString("N") + PartitionDirectory.DeletingSuffix;
-                System.IO.Directory.Move(Directory, doomed);
-                System.IO.Directory.Delete(doomed, recursive: true);
-            }
+            PartitionDirectory.Remove(Directory);
         }
         _logger.LogInformation("Deleted partition log {Directory}.", Directory);
     }

@@ -43,6 +43,19 @@ public sealed class RestartAndRecoveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Logs_of_topics_that_no_longer_exist_are_removed_at_start_up()
+    {
+        string ghost = Path.Combine(_dataDirectory, "ghost-0");
+        Directory.CreateDirectory(ghost);
+        File.WriteAllBytes(Path.Combine(ghost, "00000000000000000000.log"), new byte[100]);
+        await using (var broker = await InProcessBroker.StartAsync(dataDirectory: _dataDirectory))
+        {
+            Assert.False(Directory.Exists(ghost), "the log of a topic missing from the metadata should be gone");
+            Assert.Empty(Directory.GetDirectories(_dataDirectory, "*-delete"));
+        }
+    }
+
     [Theory]
     [InlineData("truncate")]
     [InlineData("flip")]

@@ -78,8 +78,7 @@ public sealed class PartitionRegistry
         {
             if (knownTopics.Contains(topic)) continue;
             _logger.LogWarning("Removing the log of {Topic}-{Partition}: the topic no longer exists", topic, partition);
-            _logs.GetOrCreateLog(topic, partition);
-            _logs.DeleteLog(topic, partition);
+            _logs.DeleteUnopenedLog(topic, partition);
         }
     }
 }
