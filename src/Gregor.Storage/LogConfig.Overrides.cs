@@ -27,6 +27,11 @@ public sealed partial record LogConfig
                 LogConfigNames.FlushMessages => result with { FlushMessages = ParseLong(name, value) },
                 LogConfigNames.FlushMs => result with { FlushMs = ParseLong(name, value) },
                 LogConfigNames.FlushMode => result with { FlushMode = LogConfigNames.ParseFlushMode(value) },
+                LogConfigNames.CleanupPolicy => result with { CleanupPolicy = LogConfigNames.ParseCleanupPolicy(value) },
+                LogConfigNames.DeleteRetentionMs => result with { DeleteRetentionMs = ParseLong(name, value) },
+                LogConfigNames.MinCleanableDirtyRatio => result with { MinCleanableDirtyRatio = ParseDouble(name, value) },
+                LogConfigNames.MinCompactionLagMs => result with { MinCompactionLagMs = ParseLong(name, value) },
+                LogConfigNames.MaxCompactionLagMs => result with { MaxCompactionLagMs = ParseLong(name, value) },
                 _ => result,
             };
         }
@@ -42,4 +47,9 @@ public sealed partial record LogConfig
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed)
             ? parsed
             : throw new FormatException($"{name} must be a 64-bit integer, not '{value}'.");
+
+    private static double ParseDouble(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && double.IsFinite(parsed)
+            ? parsed
+            : throw new FormatException($"{name} must be a number, not '{value}'.");
 }

@@ -7,7 +7,8 @@ namespace Gregor.Storage;
 
 /// <summary>
 /// All partition logs of one data directory, plus the background work they share: the group-commit
-/// flusher (see LogManager.Flusher.cs), page-cache flushes, retention and checkpoints.
+/// flusher (see LogManager.Flusher.cs), page-cache flushes, retention, checkpoints and the log
+/// cleaner (LogManager.Cleaner.cs).
 /// </summary>
 public sealed partial class LogManager : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ public sealed partial class LogManager : IAsyncDisposable
         RemoveInterruptedDeletions();
         _flusher = Task.Run(FlushLoopAsync);
         _scheduler = Task.Run(ScheduleLoopAsync);
+        _cleaner = Options.CleanerEnabled ? Task.Run(CleanerLoopAsync) : Task.CompletedTask;
     }
 
     public string DataDirectory { get; }
@@ -126,6 +128,7 @@ public sealed partial class LogManager : IAsyncDisposable
         await _flusher.ConfigureAwait(false);
         try { await _scheduler.ConfigureAwait(false); }
         catch (OperationCanceledException) { /* expected on shutdown */ }
+        await _cleaner.ConfigureAwait(false);
         foreach (var log in _logs.Values)
         {
             try

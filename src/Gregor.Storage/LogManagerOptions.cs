@@ -15,6 +15,12 @@ public sealed record LogManagerOptions
     /// <summary><c>log.flush.offset.checkpoint.interval.ms</c>: how often recovery points are checkpointed.</summary>
     public long CheckpointIntervalMs { get; init; } = 60 * 1000;
 
+    /// <summary><c>log.cleaner.enable</c>: whether the background cleaner compacts logs whose cleanup.policy includes compact.</summary>
+    public bool CleanerEnabled { get; init; } = true;
+
+    /// <summary><c>log.cleaner.backoff.ms</c>: the pause between two rounds of the cleaner over all logs.</summary>
+    public long CleanerBackoffMs { get; init; } = 15_000;
+
     /// <summary>Most partitions fsynced at the same time by one group-commit round.</summary>
     public int MaxParallelFlushes { get; init; } = 8;
 

@@ -1,4 +1,5 @@
 using Gregor.Storage.Checkpoints;
+using Gregor.Storage.Compaction;
 using Gregor.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ public sealed partial class PartitionLog
         config.Validate();
         var logger = CreateLogger(loggerFactory);
         System.IO.Directory.CreateDirectory(directory);
+        SwapFiles.Recover(directory, logger);
         RemoveLeftovers(directory, logger);
 
         var checkpoint = PartitionCheckpoint.TryRead(directory);
@@ -32,6 +34,7 @@ public sealed partial class PartitionLog
         long logEnd = log.LogEndOffset;
         long logStart = Math.Clamp(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset, logEnd);
         log._logStartOffset = logStart;
+        log._firstDirtyOffset = CleanerCheckpoint.Read(directory);
         epochs.TruncateFromEnd(logEnd);
         epochs.TruncateFromStart(logStart);
         log._latestEpoch = epochs.LatestEpoch;

@@ -25,7 +25,18 @@ public sealed partial class PartitionLog
         for (int i = FindSegmentIndex(segments, offset); i < segments.Length; i++)
         {
             var segment = segments[i];
-            if (!segment.TryAcquire()) continue; // deleted by retention meanwhile; its successors still hold later offsets
+            if (!segment.TryAcquire())
+            {
+                // Closed meanwhile: deleted by retention (its successors hold the later offsets) or replaced by a
+                // compacted copy (which holds the same offsets) — continue in the current segment list.
+                var latest = Volatile.Read(ref _segments);
+                if (!ReferenceEquals(latest, segments))
+                {
+                    segments = latest;
+                    i = FindSegmentIndex(segments, offset) - 1;
+                }
+                continue;
+            }
             bool handedOut = false;
             try
             {

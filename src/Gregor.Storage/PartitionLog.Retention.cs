@@ -9,7 +9,8 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Deletes the oldest segments that retention.ms or retention.bytes allow, and those wholly below the
     /// log start offset, never past the high watermark. When every segment qualifies the active one is
-    /// rolled first (as Kafka does), so the log keeps an empty active segment. Returns segments deleted.
+    /// rolled first (as Kafka does), so the log keeps an empty active segment. retention.ms and
+    /// retention.bytes apply only when cleanup.policy includes delete. Returns segments deleted.
     /// </summary>
     public int ApplyRetention(DateTimeOffset now)
     {
@@ -21,7 +22,8 @@ public sealed partial class PartitionLog
             long highWatermark = HighWatermark;
             long logStart = LogStartOffset;
             var segments = Volatile.Read(ref _segments);
-            long bytesOverLimit = config.RetentionBytes < 0 ? long.MinValue : SizeInBytes - config.RetentionBytes;
+            // Time and size retention belong to cleanup.policy=delete; DeleteRecords' log start offset applies to every log.
+            long bytesOverLimit = config.RetentionBytes < 0 || !config.Deletes ? long.MinValue : SizeInBytes - config.RetentionBytes;
             int deletable = 0;
             for (int i = 0; i < segments.Length; i++)
             {
@@ -31,7 +33,7 @@ public sealed partial class PartitionLog
                 long upperBound = isLast ? LogEndOffset : segments[i + 1].BaseOffset;
                 if (upperBound > highWatermark) break;
                 bool belowStart = upperBound <= logStart;
-                bool expired = config.RetentionMs >= 0 && nowMs - segment.MaxTimestamp > config.RetentionMs;
+                bool expired = config.Deletes && config.RetentionMs >= 0 && nowMs - segment.MaxTimestamp > config.RetentionMs;
                 bool overSize = bytesOverLimit != long.MinValue && bytesOverLimit - segment.Size >= 0;
                 if (!belowStart && !expired && !overSize) break;
                 if (overSize) bytesOverLimit -= segment.Size;

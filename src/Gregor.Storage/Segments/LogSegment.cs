@@ -74,6 +74,16 @@ internal sealed class LogSegment
         return new LogSegment(directory, baseOffset, file, RandomAccess.GetLength(file), config);
     }
 
+    /// <summary>
+    /// Opens a file that will become this segment once renamed to its final name (a compaction copy);
+    /// the handle follows the file through the rename.
+    /// </summary>
+    public static LogSegment OpenPending(string directory, long baseOffset, string path, LogConfig config)
+    {
+        var file = OpenFile(path, FileMode.Open);
+        return new LogSegment(directory, baseOffset, file, RandomAccess.GetLength(file), config);
+    }
+
     private static SafeFileHandle OpenFile(string path, FileMode mode) =>
         System.IO.File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
 
