@@ -1,5 +1,6 @@
 using System.Net;
 using Gregor.Broker.Config;
+using Gregor.Broker.Groups;
 using Gregor.Broker.Handlers;
 using Gregor.Broker.Metadata;
 using Gregor.Broker.Network;
@@ -19,12 +20,15 @@ public sealed class KafkaBroker : IAsyncDisposable
 {
     private readonly ConnectionListener _listener;
     private readonly LogManager _logs;
+    private readonly GroupCoordinator _groups;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _stopping;
     private int _stopped;
 
-    private KafkaBroker(BrokerOptions options, ConnectionListener listener, LogManager logs, TopicManager topics, ILogger logger, TaskCompletionSource stopping)
+    private KafkaBroker(BrokerOptions options, ConnectionListener listener, LogManager logs, TopicManager topics, GroupCoordinator groups,
+        ILogger logger, TaskCompletionSource stopping)
     {
+        _groups = groups;
         _stopping = stopping;
         Options = options;
         _listener = listener;
@@ -45,6 +49,9 @@ public sealed class KafkaBroker : IAsyncDisposable
 
     /// <summary>Topics of this broker, for hosts that want to create or inspect them directly.</summary>
     public TopicManager Topics { get; }
+
+    /// <summary>The group coordinator, for hosts and tests that inspect groups directly.</summary>
+    public GroupCoordinator Groups => _groups;
 
     /// <summary>Opens and recovers the logs, then starts accepting connections.</summary>
     /// <exception cref="ArgumentException">A setting has an invalid value.</exception>
@@ -67,11 +74,15 @@ public sealed class KafkaBroker : IAsyncDisposable
             RetentionCheckIntervalMs = settings.Long(BrokerSettings.LogRetentionCheckIntervalMs),
         }, loggerFactory);
         ConnectionListener? listener = null;
+        GroupCoordinator? groups = null;
         try
         {
             var partitions = new PartitionRegistry(logs, logger);
             var topics = new TopicManager(new FileMetadataStore(dataDirectory), partitions, settings, logger);
             topics.OpenAll();
+            groups = new GroupCoordinator(topics, partitions, GroupCoordinatorConfig.From(settings), TimeProvider.System,
+                loggerFactory.CreateLogger("Gregor.Groups"));
+            groups.Load();
             cancellationToken.ThrowIfCancellationRequested();
 
             var limits = new FrameLimits(settings.Int(BrokerSettings.SocketRequestMaxBytes), settings.Int(BrokerSettings.QueuedMaxRequests));
@@ -82,20 +93,21 @@ public sealed class KafkaBroker : IAsyncDisposable
                 listener.LocalEndPoint.Port,
                 ClusterIdentityFile.LoadOrCreateClusterId(dataDirectory));
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            listener.Start(BuildDispatcher(topics, partitions, settings, identity, stopping.Task));
+            listener.Start(BuildDispatcher(topics, partitions, groups, settings, identity, stopping.Task));
             logger.LogInformation("Gregor broker {NodeId} listening on {EndPoint}, data in {DataDirectory}", identity.NodeId, listener.LocalEndPoint, dataDirectory);
-            return Task.FromResult(new KafkaBroker(options, listener, logs, topics, logger, stopping));
+            return Task.FromResult(new KafkaBroker(options, listener, logs, topics, groups, logger, stopping));
         }
         catch
         {
             listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             logs.ShutdownAsync().GetAwaiter().GetResult();
             throw;
         }
     }
 
-    private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, BrokerSettings settings,
-        BrokerIdentity identity, Task stopping)
+    private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, GroupCoordinator groups,
+        BrokerSettings settings, BrokerIdentity identity, Task stopping)
     {
         RequestDispatcher? dispatcher = null;
         var handlers = new List<ApiHandler>
@@ -112,6 +124,17 @@ public sealed class KafkaBroker : IAsyncDisposable
             new AlterConfigsHandler(topics),
             new IncrementalAlterConfigsHandler(topics),
             new DeleteRecordsHandler(topics, partitions),
+            new FindCoordinatorHandler(groups, identity),
+            new JoinGroupHandler(groups),
+            new SyncGroupHandler(groups),
+            new HeartbeatHandler(groups),
+            new LeaveGroupHandler(groups),
+            new OffsetCommitHandler(groups),
+            new OffsetFetchHandler(groups),
+            new ListGroupsHandler(groups),
+            new DescribeGroupsHandler(groups),
+            new DeleteGroupsHandler(groups),
+            new OffsetDeleteHandler(groups),
         };
         dispatcher = new RequestDispatcher(handlers);
         return dispatcher;
@@ -131,6 +154,7 @@ public sealed class KafkaBroker : IAsyncDisposable
         _logger.LogInformation("Stopping: finishing in-flight requests");
         _stopping.TrySetResult();
         await _listener.DisposeAsync();
+        await _groups.DisposeAsync();
         await _logs.ShutdownAsync();
         _logger.LogInformation("Stopped; every log is flushed");
     }

@@ -14,7 +14,7 @@ public sealed record BrokerSettingDefinition(
 /// The broker's effective settings: Kafka-named values from <c>server.properties</c> / <c>--set</c>,
 /// checked against their definitions, falling back to Kafka's defaults.
 /// </summary>
-public sealed class BrokerSettings
+public sealed partial class BrokerSettings
 {
     public const string NodeId = "node.id";
     public const string BrokerId = "broker.id";
@@ -85,6 +85,7 @@ public sealed class BrokerSettings
         new("log.preallocate", ConfigType.Boolean, "false"),
         new("log.roll.jitter.ms", ConfigType.Long, "0", Min: 0),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false"),
+        .. GroupCoordinatorDefinitions,
     ];
 
     private static readonly Dictionary<string, BrokerSettingDefinition> DefinitionsByName =

@@ -50,6 +50,11 @@ internal sealed class ProduceHandler(TopicManager topics, PartitionRegistry part
                     Fail(partitionResponse, lookup.Error, lookup.Message);
                     continue;
                 }
+                if (topic.IsInternal)
+                {
+                    Fail(partitionResponse, ErrorCode.InvalidTopicException, $"{topic.Name} is an internal topic; only the broker writes to it.");
+                    continue;
+                }
                 Partition? partition = partitions.Get(topic.Name, data.Index);
                 if (partition is null)
                 {

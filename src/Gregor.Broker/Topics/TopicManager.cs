@@ -54,6 +54,8 @@ public sealed class TopicManager
     public TopicResult Create(string name, int partitions, short replicationFactor, IReadOnlyDictionary<string, string> configs, bool validateOnly)
     {
         if (TopicNameValidator.Validate(name) is { } badName) return TopicResult.Fail(ErrorCode.InvalidTopicException, badName);
+        if (TopicNameValidator.IsInternal(name))
+            return TopicResult.Fail(ErrorCode.InvalidTopicException, $"{name} is an internal topic; the broker creates it when it is first needed.");
         if (partitions == -1) partitions = _settings.Int(BrokerSettings.NumPartitions);
         if (partitions is < 1 or > MaxPartitionsPerTopic)
             return TopicResult.Fail(ErrorCode.InvalidPartitions, $"Number of partitions must be between 1 and {MaxPartitionsPerTopic}, not {partitions}.");
@@ -72,12 +74,28 @@ public sealed class TopicManager
         }
     }
 
+    /// <summary>
+    /// Creates an internal topic (<c>__consumer_offsets</c>) for the broker itself; clients cannot,
+    /// through CreateTopics or auto-creation, since its partition count and configs are the broker's.
+    /// </summary>
+    public TopicResult CreateInternal(string name, int partitions, IReadOnlyDictionary<string, string> configs)
+    {
+        lock (_gate)
+        {
+            var topic = new TopicMetadata(name, Guid.NewGuid(), partitions, new Dictionary<string, string>(configs, StringComparer.Ordinal));
+            if (!_store.TryCreate(topic)) return AlreadyExists(name);
+            OpenPartitions(topic);
+            _logger.LogInformation("Created internal topic {Topic} with {Partitions} partition(s)", name, partitions);
+            return TopicResult.Ok;
+        }
+    }
+
     /// <summary>The topic, created with broker defaults when it is missing and auto-creation is on.</summary>
     public TopicMetadata? GetOrAutoCreate(string name, out TopicResult result)
     {
         result = TopicResult.Ok;
         if (_store.Find(name) is { } existing) return existing;
-        if (!AutoCreateEnabled)
+        if (!AutoCreateEnabled || TopicNameValidator.IsInternal(name))
         {
             result = TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
             return null;
@@ -91,6 +109,8 @@ public sealed class TopicManager
     {
         if (!_settings.Bool(BrokerSettings.DeleteTopicEnable))
             return TopicResult.Fail(ErrorCode.TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false).");
+        if (TopicNameValidator.IsInternal(name))
+            return TopicResult.Fail(ErrorCode.InvalidTopicException, $"{name} is an internal topic and cannot be deleted.");
         lock (_gate)
         {
             TopicMetadata? removed = _store.Delete(name);
