@@ -1,0 +1,32 @@
+using Gregor.Protocol;
+
+namespace Gregor.Client.Network;
+
+/// <summary>
+/// The versions of each API whose meaning this client handles. This can be narrower than what the
+/// generated messages can encode: a version is listed only once the code using it copes with its
+/// semantics (e.g. OffsetFetch from v2, where a null topic list means "every partition").
+/// </summary>
+public static class ClientApiVersions
+{
+    private static readonly Dictionary<ApiKey, (short Min, short Max)> Ranges = new()
+    {
+        [ApiKey.Metadata] = (1, 12),
+        [ApiKey.ListOffsets] = (1, 10),
+        [ApiKey.OffsetCommit] = (2, 9),
+        [ApiKey.OffsetFetch] = (2, 9),
+        [ApiKey.FindCoordinator] = (0, 6),
+        [ApiKey.DescribeGroups] = (0, 5),
+        [ApiKey.ListGroups] = (0, 5),
+        [ApiKey.ApiVersions] = (0, 4),
+        [ApiKey.DeleteGroups] = (0, 2),
+        [ApiKey.OffsetDelete] = (0, 0),
+    };
+
+    public static bool TryGetRange(ApiKey key, out short min, out short max)
+    {
+        bool found = Ranges.TryGetValue(key, out var range);
+        (min, max) = range;
+        return found;
+    }
+}
