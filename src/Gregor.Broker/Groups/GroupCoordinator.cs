@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gregor.Broker.Partitions;
 using Gregor.Broker.Topics;
+using Gregor.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Gregor.Broker.Groups;
@@ -23,6 +24,9 @@ public sealed class GroupCoordinator : IAsyncDisposable
     public GroupCoordinator(TopicManager topics, PartitionRegistry partitions, GroupCoordinatorConfig config, TimeProvider clock, ILogger logger)
     {
         _offsetsTopic = new OffsetsTopic(topics, partitions, config);
+        topics.InternalTopicCreator = name => name == OffsetsTopic.Name
+            ? _offsetsTopic.EnsureCreated()
+            : TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"{name} is an internal topic this broker does not create.");
         _config = config;
         _clock = clock;
         _logger = logger;

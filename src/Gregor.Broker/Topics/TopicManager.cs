@@ -90,11 +90,22 @@ public sealed class TopicManager
         }
     }
 
+    /// <summary>
+    /// Creates an internal topic with the settings of its owner (the group coordinator for
+    /// <c>__consumer_offsets</c>) when a client asks for it before it exists, as Kafka does.
+    /// </summary>
+    public Func<string, TopicResult>? InternalTopicCreator { get; set; }
+
     /// <summary>The topic, created with broker defaults when it is missing and auto-creation is on.</summary>
     public TopicMetadata? GetOrAutoCreate(string name, out TopicResult result)
     {
         result = TopicResult.Ok;
         if (_store.Find(name) is { } existing) return existing;
+        if (TopicNameValidator.IsInternal(name) && InternalTopicCreator is { } createInternal)
+        {
+            result = createInternal(name);
+            return result.Succeeded ? _store.Find(name) : null;
+        }
         if (!AutoCreateEnabled || TopicNameValidator.IsInternal(name))
         {
             result = TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
