@@ -17,6 +17,12 @@ public sealed class BrokerOptions
     /// <summary>Broker settings under Kafka's names (<c>num.partitions</c>, <c>log.retention.hours</c>, ...).</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The group coordinator's clock (session and rebalance timers, commit times, offset expiry);
+    /// tests substitute one they can move forward.
+    /// </summary>
+    public TimeProvider GroupClock { get; set; } = TimeProvider.System;
+
     /// <summary>Where the broker logs; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

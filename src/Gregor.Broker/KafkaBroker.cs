@@ -80,7 +80,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             var partitions = new PartitionRegistry(logs, logger);
             var topics = new TopicManager(new FileMetadataStore(dataDirectory), partitions, settings, logger);
             topics.OpenAll();
-            groups = new GroupCoordinator(topics, partitions, GroupCoordinatorConfig.From(settings), TimeProvider.System,
+            groups = new GroupCoordinator(topics, partitions, GroupCoordinatorConfig.From(settings), options.GroupClock,
                 loggerFactory.CreateLogger("Gregor.Groups"));
             groups.Load();
             cancellationToken.ThrowIfCancellationRequested();

@@ -16,11 +16,12 @@ public sealed class InProcessBroker : IAsyncDisposable
     public string DataDirectory { get; }
     public int Port => Broker.Port;
 
-    public static async Task<InProcessBroker> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null)
+    public static async Task<InProcessBroker> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null,
+        TimeProvider? groupClock = null)
     {
         bool owns = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "gregor-test-" + Guid.NewGuid().ToString("N"));
-        var options = new BrokerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory };
+        var options = new BrokerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory, GroupClock = groupClock ?? TimeProvider.System };
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>()) options.Settings[key] = value;
         return new InProcessBroker(await KafkaBroker.StartAsync(options), dataDirectory, owns);
     }
