@@ -29,6 +29,8 @@ public sealed partial class BrokerSettings
     public const string CompressionType = "compression.type";
     public const string MinInsyncReplicas = "min.insync.replicas";
     public const string LogCleanupPolicy = "log.cleanup.policy";
+    public const string LogCleanerEnable = "log.cleaner.enable";
+    public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
     public const string LogSegmentBytes = "log.segment.bytes";
     public const string LogRollMs = "log.roll.ms";
     public const string LogRollHours = "log.roll.hours";
@@ -79,6 +81,8 @@ public sealed partial class BrokerSettings
         new("log.cleaner.min.cleanable.ratio", ConfigType.Double, "0.5", Min: 0),
         new("log.cleaner.min.compaction.lag.ms", ConfigType.Long, "0", Min: 0),
         new("log.cleaner.max.compaction.lag.ms", ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), Min: 1),
+        new(LogCleanerEnable, ConfigType.Boolean, "true"),
+        new(LogCleanerBackoffMs, ConfigType.Long, "15000", Min: 1),
         new("log.segment.delete.delay.ms", ConfigType.Long, "60000", Min: 0),
         new("log.message.downconversion.enable", ConfigType.Boolean, "true"),
         new("log.message.timestamp.difference.max.ms", ConfigType.Long, long.MaxValue.ToString(CultureInfo.InvariantCulture), Min: 0),

@@ -34,16 +34,12 @@ public sealed class TopicConfigResolver(BrokerSettings broker)
 
     /// <summary>
     /// The storage settings of a partition log of a topic with these overrides (storage ignores the
-    /// rest). A topic whose cleanup.policy lacks "delete" is never trimmed by time or size, as in Kafka.
+    /// rest). cleanup.policy, delete.retention.ms, min.cleanable.dirty.ratio and the compaction lags go
+    /// to storage as they are: it trims by time or size only when the policy includes "delete", and its
+    /// cleaner compacts when it includes "compact", as in Kafka.
     /// </summary>
-    public LogConfig ToLogConfig(IReadOnlyDictionary<string, string> overrides)
-    {
-        IReadOnlyList<ResolvedTopicConfig> resolved = Resolve(overrides);
-        LogConfig config = LogConfig.Default.WithTopicOverrides(resolved.Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
-        string policy = resolved.First(c => c.Name == TopicConfigDefinitions.CleanupPolicy).Value;
-        bool deletes = policy.Split(',', StringSplitOptions.TrimEntries).Contains("delete");
-        return deletes ? config : config with { RetentionMs = -1, RetentionBytes = -1 };
-    }
+    public LogConfig ToLogConfig(IReadOnlyDictionary<string, string> overrides) =>
+        LogConfig.Default.WithTopicOverrides(Resolve(overrides).Select(c => new KeyValuePair<string, string?>(c.Name, c.Value)));
 
     /// <summary>The settings a partition checks on every append.</summary>
     public PartitionSettings ToPartitionSettings(IReadOnlyDictionary<string, string> overrides)
