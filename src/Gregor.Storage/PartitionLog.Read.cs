@@ -89,9 +89,17 @@ public sealed partial class PartitionLog
     {
         var segments = Volatile.Read(ref _segments);
         long logStart = LogStartOffset;
-        foreach (var segment in segments)
+        for (int i = 0; i < segments.Length; i++)
         {
-            if (segment.MaxTimestamp < timestamp || !segment.TryAcquire()) continue;
+            var segment = segments[i];
+            if (segment.MaxTimestamp < timestamp) continue;
+            if (!segment.TryAcquire())
+            {
+                // Closed meanwhile (retention or a compaction swap): start over in the current segment list.
+                var latest = Volatile.Read(ref _segments);
+                if (!ReferenceEquals(latest, segments)) { segments = latest; i = -1; }
+                continue;
+            }
             try
             {
                 long size = segment.Size;
