@@ -72,6 +72,8 @@ public sealed class KafkaBroker : IAsyncDisposable
         {
             DefaultConfig = defaults,
             RetentionCheckIntervalMs = settings.Long(BrokerSettings.LogRetentionCheckIntervalMs),
+            CleanerEnabled = settings.Bool(BrokerSettings.LogCleanerEnable),
+            CleanerBackoffMs = settings.Long(BrokerSettings.LogCleanerBackoffMs),
         }, loggerFactory);
         ConnectionListener? listener = null;
         GroupCoordinator? groups = null;
