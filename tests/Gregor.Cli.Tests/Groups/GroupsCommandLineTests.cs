@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gregor.Cli.CommandLine;
+using Gregor.Cli.Commands.Groups;
 
 namespace Gregor.Cli.Tests.Groups;
 
@@ -58,6 +59,36 @@ public sealed class GroupsCommandLineTests
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal(message + Environment.NewLine, run.Error);
         Assert.Empty(run.Out);
+    }
+
+    [Theory]
+    [InlineData(new[] { "describe", "billing" }, "describe", "billing")]
+    [InlineData(new[] { "--json", "describe", "--bootstrap-server", "h:1", "billing" }, "describe", "billing")]
+    [InlineData(new[] { "--topic", "t", "reset-offsets", "--to-earliest", "billing" }, "reset-offsets", "billing")]
+    [InlineData(new[] { "describe", "list" }, "describe", "list")]           // a group named like a subcommand
+    [InlineData(new[] { "delete", "delete" }, "delete", "delete")]
+    [InlineData(new[] { "describe", "--", "-odd" }, "describe", "-odd")]     // "--" lets a group begin with '-'
+    [InlineData(new[] { "--json", "describe", "--", "--json" }, "describe", "--json")]
+    [InlineData(new[] { "list" }, "list", null)]
+    public void TheSubcommandAndGroupAreThePositionalArguments(string[] args, string subcommand, string? group)
+    {
+        var line = GroupsCommandLine.Parse(new ArgumentReader(args));
+
+        Assert.Equal(subcommand, line.Subcommand);
+        Assert.Equal(group, line.Group);
+    }
+
+    [Theory]
+    [InlineData(new[] { "groups", "describe", "a", "b" }, "gregor groups: unexpected argument 'b'.")]
+    [InlineData(new[] { "groups", "describe", "--", "a", "b" }, "gregor groups: unexpected argument 'b'.")]
+    [InlineData(new[] { "groups", "describe", "" }, "gregor groups: the group id must not be empty.")]
+    [InlineData(new[] { "groups", "--", "describe" }, "gregor groups: 'describe' needs a GROUP: gregor groups describe GROUP.")]
+    public async Task ExtraOrMissingPositionalsAreOneSentence(string[] args, string message)
+    {
+        var run = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(message + Environment.NewLine, run.Error);
     }
 
     [Theory]

@@ -18,7 +18,7 @@ internal sealed record GroupsCommandLine(
 
     public static GroupsCommandLine Parse(ArgumentReader arguments)
     {
-        // Options first: what remains are the subcommand and the group, wherever the options stood.
+        // Options first, so that what remains are the subcommand and the group, wherever the options stood.
         string bootstrap = arguments.TakeOption("--bootstrap-server") ?? DefaultBootstrapServer;
         bool json = arguments.TakeFlag("--json");
         var topics = arguments.TakeRepeatable("--topic").Select(TopicSelection.Parse).ToList();
@@ -45,31 +45,15 @@ internal sealed record GroupsCommandLine(
         return new GroupsCommandLine(subcommand, group, bootstrap, json, topics, reset, execute);
     }
 
-    /// <summary>
-    /// The subcommand word and, for those that take one, the GROUP after it. ArgumentReader has no
-    /// positional arguments, so the subcommand word is taken as an option whose value is the group;
-    /// a word that is only someone's group name fails that attempt and the next word is tried.
-    /// </summary>
+    /// <summary>The subcommand word and, for those that take one, the GROUP after it.</summary>
     private static (string Subcommand, string? Group) TakeSubcommand(ArgumentReader arguments)
     {
-        foreach (string subcommand in GroupSubcommands)
-        {
-            try
-            {
-                if (arguments.TakeOption(subcommand) is { } group) return (subcommand, group);
-            }
-            catch (UsageException)
-            {
-                // The word was last, with no group after it: maybe it is the group of another subcommand.
-            }
-        }
-        if (arguments.TakeFlag("list")) return ("list", null);
-        foreach (string subcommand in GroupSubcommands)
-            if (arguments.TakeFlag(subcommand))
-            {
-                arguments.EnsureNothingLeft(); // "describe --bogus g" is about --bogus, not a missing group
-                throw new UsageException($"'{subcommand}' needs a GROUP: gregor groups {subcommand} GROUP.");
-            }
-        throw new UsageException("expected a subcommand: list, describe, reset-offsets, delete or delete-offsets. Run 'gregor groups --help'.");
+        string? subcommand = arguments.TakePositional();
+        if (subcommand == "list") return (subcommand, null);
+        if (subcommand is null || !GroupSubcommands.Contains(subcommand))
+            throw new UsageException("expected a subcommand: list, describe, reset-offsets, delete or delete-offsets. Run 'gregor groups --help'.");
+        if (arguments.TakePositional() is { } group) return (subcommand, group);
+        arguments.EnsureNothingLeft(); // "describe --bogus" is about --bogus, not a missing group
+        throw new UsageException($"'{subcommand}' needs a GROUP: gregor groups {subcommand} GROUP.");
     }
 }
