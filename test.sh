@@ -11,7 +11,7 @@ results="$root/artifacts/test-results"
 log() { echo "test.sh: $*" >&2; }
 
 # --- 1. System packages the real-client tests drive -------------------------------------------
-apt_packages=(kcat librdkafka1 python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard)
+apt_packages=(kcat librdkafka1 python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard burrow zookeeper)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 

@@ -1,0 +1,87 @@
+using Gregor.RealClients.Tests.Infrastructure;
+
+namespace Gregor.RealClients.Tests.Burrow;
+
+/// <summary>
+/// LinkedIn's Burrow 1.2.1 (Debian's <c>burrow</c> package) watching one Kafka cluster: it reads committed
+/// offsets from <c>__consumer_offsets</c>, asks the brokers for end offsets, and serves lag over HTTP on
+/// 127.0.0.1 and a free port.
+/// </summary>
+internal sealed class BurrowProcess : IDisposable
+{
+    public const string Package = "burrow";
+    public const string Executable = "/usr/bin/Burrow";
+
+    /// <summary>The name the cluster has in Burrow's config and URLs.</summary>
+    public const string ClusterName = "gregor";
+
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
+
+    private readonly LongRunningProcess _process;
+    private readonly string _directory;
+
+    private BurrowProcess(LongRunningProcess process, string directory, int httpPort)
+    {
+        _process = process;
+        _directory = directory;
+        Http = new BurrowHttpClient(new Uri($"http://127.0.0.1:{httpPort}/"), ClusterName);
+    }
+
+    public BurrowHttpClient Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Burrow's log without its per-second storage chatter and the tests' own polling, for assertion messages.</summary>
+    public string Diagnostics() => _process.Output(IsRoutineLogLine, maxChars: 16000);
+
+    /// <summary>Starts Burrow against <paramref name="bootstrapServers"/> and waits until its HTTP server knows the cluster.</summary>
+    public static async Task<BurrowProcess> StartAsync(string bootstrapServers, ZooKeeperProcess zooKeeper, string kafkaVersion = "2.0.0")
+    {
+        if (!File.Exists(Executable))
+            throw new ExternalClientException($"{Executable} is missing: Debian's `{Package}` package is not installed (./test.sh installs it).");
+
+        var directory = Path.Combine(Path.GetTempPath(), "gregor-burrow-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        var httpPort = FreePort.Next();
+        var config = BurrowConfig.Render(new BurrowConfig(bootstrapServers, zooKeeper.ConnectString, kafkaVersion, httpPort, directory));
+        await File.WriteAllTextAsync(Path.Combine(directory, BurrowConfig.FileName), config);
+
+        var process = LongRunningProcess.Start("burrow", Executable, ["-config-dir", directory], directory, Package);
+        var burrow = new BurrowProcess(process, directory, httpPort);
+        try
+        {
+            await Poll.UntilAsync(
+                async () => process.HasExited
+                    ? throw new ExternalClientException($"Burrow exited while starting.\n{burrow.Diagnostics()}\n{zooKeeper.Diagnostics()}")
+                    : await burrow.Http.KnowsClusterAsync() ? "up" : null,
+                StartDeadline,
+                () => $"Burrow's HTTP server never listed cluster '{ClusterName}'.\n{burrow.Diagnostics()}\n{zooKeeper.Diagnostics()}");
+            return burrow;
+        }
+        catch
+        {
+            burrow.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory must not fail the test that owned it.
+        }
+    }
+
+    private static readonly string[] RoutineMessages =
+        ["\"msg\":\"ok\"", "\"msg\":\"evaluation result\"", "\"msg\":\"unknown consumer\"", "\"msg\":\"cluster or consumer not found\""];
+
+    private static bool IsRoutineLogLine(string line) =>
+        RoutineMessages.Any(message => line.Contains(message, StringComparison.Ordinal));
+}
