@@ -59,7 +59,7 @@ public class JoinAndSyncTests
         JoinGroupResponse bFirst = await b.JoinAsync("g2", protocols: [("range", [3]), ("sticky", [4])]);
         Task<JoinGroupResponse> bJoin = b.JoinAsync("g2", bFirst.MemberId, protocols: [("range", [3]), ("sticky", [4])]);
 
-        Assert.Equal(ErrorCode.RebalanceInProgress, await a.HeartbeatAsync("g2", aJoined.GenerationId, aJoined.MemberId));
+        await a.WaitForRebalanceAsync("g2", aJoined.GenerationId, aJoined.MemberId);
         JoinGroupResponse aRejoined = await a.JoinAsync("g2", aJoined.MemberId, protocols: [("roundrobin", [1]), ("range", [2])]);
         JoinGroupResponse bJoined = await bJoin;
 
@@ -108,6 +108,7 @@ public class JoinAndSyncTests
         await a.SyncAsync("g4", 1, aJoined.MemberId, new() { [aJoined.MemberId] = [1] });
         JoinGroupResponse bFirst = await b.JoinAsync("g4");
         Task<JoinGroupResponse> bJoin = b.JoinAsync("g4", bFirst.MemberId);
+        await a.WaitForRebalanceAsync("g4", 1, aJoined.MemberId);
         JoinGroupResponse aRejoined = await a.JoinAsync("g4", aJoined.MemberId);
         JoinGroupResponse bJoined = await bJoin;
         Task<SyncGroupResponse> bSync = b.SyncAsync("g4", 2, bJoined.MemberId);

@@ -18,6 +18,7 @@ public class StaticMembershipTests
         Assert.Equal(ErrorCode.None, (ErrorCode)aJoined.ErrorCode);
         await a.SyncAsync("g", 1, aJoined.MemberId, new() { [aJoined.MemberId] = [1] }, "a");
         Task<JoinGroupResponse> bJoin = b.JoinAsync("g", instanceId: "b");
+        await a.WaitForRebalanceAsync("g", 1, aJoined.MemberId, "a");
         JoinGroupResponse aRejoined = await a.JoinAsync("g", aJoined.MemberId, instanceId: "a");
         JoinGroupResponse bJoined = await bJoin;
         Task<SyncGroupResponse> bSync = b.SyncAsync("g", 2, bJoined.MemberId, instanceId: "b");

@@ -28,11 +28,11 @@ public static class GroupRequests
 
     /// <summary>The two-step join of v4+: asks for a member id, then joins with it.</summary>
     public static async Task<JoinGroupResponse> JoinWithIdAsync(this RawClient client, string group, int sessionTimeoutMs = 10_000,
-        (string Name, byte[] Metadata)[]? protocols = null)
+        (string Name, byte[] Metadata)[]? protocols = null, int rebalanceTimeoutMs = 10_000)
     {
-        JoinGroupResponse first = await client.JoinAsync(group, sessionTimeoutMs: sessionTimeoutMs, protocols: protocols);
+        JoinGroupResponse first = await client.JoinAsync(group, sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs, protocols: protocols);
         Assert.Equal(ErrorCode.MemberIdRequired, (ErrorCode)first.ErrorCode);
-        return await client.JoinAsync(group, first.MemberId, sessionTimeoutMs: sessionTimeoutMs, protocols: protocols);
+        return await client.JoinAsync(group, first.MemberId, sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs, protocols: protocols);
     }
 
     public static Task<SyncGroupResponse> SyncAsync(this RawClient client, string group, int generation, string memberId,
@@ -54,6 +54,20 @@ public static class GroupRequests
         var request = new HeartbeatRequest { GroupId = group, GenerationId = generation, MemberId = memberId, GroupInstanceId = instanceId };
         HeartbeatResponse response = await client.SendAsync(ApiKey.Heartbeat, 3, request.Write, HeartbeatResponse.Read);
         return (ErrorCode)response.ErrorCode;
+    }
+
+    /// <summary>
+    /// Heartbeats until the coordinator reports a rebalance: a join sent on another connection has
+    /// then surely arrived (requests on different connections race).
+    /// </summary>
+    public static async Task WaitForRebalanceAsync(this RawClient client, string group, int generation, string memberId, string? instanceId = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await client.HeartbeatAsync(group, generation, memberId, instanceId) != ErrorCode.RebalanceInProgress)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"group {group} did not start rebalancing within 10 s");
+            await Task.Delay(10);
+        }
     }
 
     public static Task<LeaveGroupResponse> LeaveAsync(this RawClient client, string group, params LeaveGroupRequest.MemberIdentity[] members)
