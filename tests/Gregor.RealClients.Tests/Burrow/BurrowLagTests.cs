@@ -20,8 +20,11 @@ public sealed class BurrowLagTests(ITestOutputHelper output)
     private static readonly int[] MessagesPerPartition = [10, 20, 30];
     private static readonly int[] CommittedOffsets = [4, 20, 7];
 
+    // A later commit while Burrow runs: it must follow the group (partition 1 keeps its commit).
+    private static readonly int[] LaterCommittedOffsets = [9, 20, 25];
+
     [Fact]
-    public async Task Burrow_reports_the_same_per_partition_lag_as_groups_describe()
+    public async Task Burrow_reports_the_same_per_partition_lag_as_groups_describe_and_follows_new_commits()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await GregorProcess.StartAsync(new Dictionary<string, string>
@@ -33,7 +36,7 @@ public sealed class BurrowLagTests(ITestOutputHelper output)
         var topic = $"burrow-lag-{suffix}";
         var group = $"burrow-group-{suffix}";
 
-        var setup = await CommitKnownOffsetsAsync(broker, topic, group);
+        var setup = await CommitAsync(broker, topic, group, CommittedOffsets, createTopic: true);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: group committed");
         Assert.Equal(MessagesPerPartition.Select(n => (long)n), setup.EndOffsets);
         Assert.Equal(CommittedOffsets.Select(n => (long)n), setup.Committed);
@@ -42,25 +45,38 @@ public sealed class BurrowLagTests(ITestOutputHelper output)
         using var burrow = await BurrowProcess.StartAsync(broker.BootstrapServers, zooKeeper);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: ZooKeeper and Burrow up");
 
+        await AssertBurrowAgreesWithCliAsync(burrow, broker, topic, group, CommittedOffsets);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: Burrow and the CLI agree");
+
+        var later = await CommitAsync(broker, topic, group, LaterCommittedOffsets, createTopic: false);
+        Assert.Equal(LaterCommittedOffsets.Select(n => (long)n), later.Committed);
+        await AssertBurrowAgreesWithCliAsync(burrow, broker, topic, group, LaterCommittedOffsets);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: Burrow and the CLI agree after the later commit");
+        Assert.False(burrow.HasExited, "Burrow exited while the test ran.\n" + burrow.Diagnostics());
+    }
+
+    /// <summary>
+    /// Waits until Burrow reports <paramref name="committed"/> for every partition, then checks its lag against
+    /// end offset - commit and against <c>gregor groups describe</c>: same partitions, commits and lag.
+    /// </summary>
+    private async Task AssertBurrowAgreesWithCliAsync(BurrowProcess burrow, GregorProcess broker, string topic, string group, int[] committed)
+    {
         var reported = await Poll.UntilAsync(
-            async () => await burrow.Http.GetLagAsync(group) is { } lags && HasEveryCommit(lags) ? lags : null,
+            async () => await burrow.Http.GetLagAsync(group) is { } lags && ReportsCommits(lags, committed) ? lags : null,
             LagDeadline,
-            async () => $"Burrow never reported a commit for all {MessagesPerPartition.Length} partitions of group '{group}'.\n"
+            async () => $"Burrow never reported the commits [{string.Join(", ", committed)}] of group '{group}'.\n"
                 + await DescribeAsync(burrow, broker, group));
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: Burrow reports the group");
         output.WriteLine(string.Join('\n', reported));
 
         var expected = Enumerable.Range(0, MessagesPerPartition.Length)
-            .Select(p => new BurrowPartitionLag(topic, p, CommittedOffsets[p], MessagesPerPartition[p] - CommittedOffsets[p]))
+            .Select(p => new BurrowPartitionLag(topic, p, committed[p], MessagesPerPartition[p] - committed[p]))
             .ToList();
         if (!expected.SequenceEqual(reported))
         {
             Assert.Fail($"Burrow's lag differs from end offset - committed offset.\nexpected:\n  {string.Join("\n  ", expected)}\n"
                 + $"Burrow:\n  {string.Join("\n  ", reported)}\n{await DescribeAsync(burrow, broker, group)}");
         }
-        Assert.False(burrow.HasExited, "Burrow exited while the test ran.\n" + burrow.Diagnostics());
 
-        // The operator's view must agree with Burrow's: same partitions, same commits, same lag.
         var described = await GroupsDescribeCli.DescribeAsync(broker.BootstrapServers, group);
         output.WriteLine(string.Join('\n', described));
         var burrowView = reported.Select(lag => (lag.Topic, lag.Partition, lag.CommittedOffset, (long?)lag.CurrentLag)).ToList();
@@ -69,15 +85,16 @@ public sealed class BurrowLagTests(ITestOutputHelper output)
         Assert.All(described, row => Assert.Equal(MessagesPerPartition[row.Partition], row.LogEndOffset));
     }
 
-    private static bool HasEveryCommit(IReadOnlyList<BurrowPartitionLag> lags) =>
-        lags.Count == MessagesPerPartition.Length && lags.All(lag => lag.CommittedOffset is not null);
+    private static bool ReportsCommits(IReadOnlyList<BurrowPartitionLag> lags, int[] committed) =>
+        lags.Count == committed.Length && lags.All(lag => lag.CommittedOffset == committed[lag.Partition]);
 
-    private static async Task<GroupSetup> CommitKnownOffsetsAsync(GregorProcess broker, string topic, string group)
+    private static async Task<GroupSetup> CommitAsync(GregorProcess broker, string topic, string group, int[] committed, bool createTopic)
     {
         var script = Path.Combine(RepositoryLayout.PythonClientsDirectory, "burrow_commit_offsets.py");
+        string[] arguments = [script, broker.BootstrapServers, topic, group, string.Join(',', MessagesPerPartition), string.Join(',', committed)];
         var result = await ExternalProcess.RunAsync(
             ScriptClient.DebianPython,
-            [script, broker.BootstrapServers, topic, group, string.Join(',', MessagesPerPartition), string.Join(',', CommittedOffsets)],
+            createTopic ? arguments : [.. arguments, "--commit-only"],
             SetupTimeout,
             RepositoryLayout.PythonClientsDirectory);
         if (result.ExitCode != 0)

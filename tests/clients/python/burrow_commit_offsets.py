@@ -1,11 +1,12 @@
 """confluent-kafka-python (librdkafka 2.0.2): set up a consumer group with known lag for the Burrow test.
 
-usage: burrow_commit_offsets.py BOOTSTRAP TOPIC GROUP COUNTS COMMITS
+usage: burrow_commit_offsets.py BOOTSTRAP TOPIC GROUP COUNTS COMMITS [--commit-only]
   COUNTS  comma-separated messages to produce per partition (the topic gets that many partitions)
   COMMITS comma-separated offsets the group commits per partition
 
 Creates the topic, produces COUNTS[p] messages to partition p, then a consumer joins GROUP (subscribe, manual
 commits), waits until it owns every partition, commits COMMITS synchronously, reads them back and leaves.
+With --commit-only the topic and its messages already exist: only the group part runs.
 Prints one JSON line: {"end_offsets": [...], "committed": [...]} as the broker reports them."""
 import json
 import sys
@@ -72,16 +73,18 @@ def commit_as_group_member(bootstrap, topic, group, commits):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) not in (6, 7) or (len(sys.argv) == 7 and sys.argv[6] != "--commit-only"):
         fail(__doc__)
+    commit_only = len(sys.argv) == 7
     bootstrap, topic, group = sys.argv[1], sys.argv[2], sys.argv[3]
     counts = [int(n) for n in sys.argv[4].split(",")]
     commits = [int(n) for n in sys.argv[5].split(",")]
     if len(counts) != len(commits):
         fail("COUNTS and COMMITS need one entry per partition")
     try:
-        create_topic(bootstrap, topic, len(counts))
-        produce(bootstrap, topic, counts)
+        if not commit_only:
+            create_topic(bootstrap, topic, len(counts))
+            produce(bootstrap, topic, counts)
         ends, committed = commit_as_group_member(bootstrap, topic, group, commits)
     except KafkaException as error:
         fail(f"kafka error: {error}")
