@@ -24,7 +24,7 @@ public sealed class GroupsCommandLineTests
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         foreach (var word in new[] { "list", "describe GROUP", "reset-offsets GROUP", "delete GROUP", "delete-offsets GROUP",
                      "--to-earliest", "--to-latest", "--to-offset", "--to-datetime", "--shift-by", "--dry-run", "--execute", "--json",
-                     "--bootstrap-server", "Examples:" })
+                     "--bootstrap-server", "Examples:", "-- -legacy-group" })
             Assert.Contains(word, run.Out);
     }
 

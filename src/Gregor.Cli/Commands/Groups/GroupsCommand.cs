@@ -51,6 +51,9 @@ internal sealed class GroupsCommand(KafkaClientOptions? clientOptions = null) : 
           gregor groups delete-offsets orders-service --topic old-orders
           gregor groups describe orders-service --json | jq '.offsets[] | select(.lag > 1000)'
 
+        A group id that begins with '-' goes after '--', which ends the options:
+          gregor groups describe -- -legacy-group
+
         Exit codes: 0 done, 1 refused or failed (one sentence on stderr), 2 bad command line.
 
         """;
