@@ -47,11 +47,8 @@ public sealed class CodecRoundTripTests(SharedBrokerFixture fixture, ITestOutput
         output.WriteLine($"{clientName}/{codec}: {result.Deliveries.Count} produced, {result.FromBeginning.Count} consumed from the beginning, {result.FromSeek.Count} after the seek.");
     }
 
-    public const string NoGroupCoordinator =
-        "kafkajs has no assign(): it consumes only through a consumer group, and Gregor does not serve " +
-        "FindCoordinator/JoinGroup/SyncGroup yet (kafkajs: KafkaJSGroupCoordinatorNotFound). Remove this skip when groups land.";
-
-    [Theory(Skip = NoGroupCoordinator)]
+    // kafkajs has no assign(): it consumes only through a consumer group.
+    [Theory]
     [MemberData(nameof(AllCodecs))]
     public Task KafkajsGetsBackExactlyWhatItSent(string codec) => ScriptClientGetsBackExactlyWhatItSent("kafkajs", codec);
 
