@@ -14,7 +14,7 @@ public sealed class FailoverTests(GroupBrokerFixture fixture, ITestOutputHelper 
     private const int Partitions = 6;
     private const int Records = 3000;
     private const int RecordsPerSecond = 500;
-    private static readonly ConfluentMemberOptions Options = new() { Strategy = "range", SessionTimeoutMs = 3000, CommitEvery = 10 };
+    private static readonly ConfluentMemberOptions Options = new() { Strategy = "range", SessionTimeoutMs = 6000, CommitEvery = 10 };
 
     private GregorProcess Broker => fixture.Broker;
 
@@ -34,8 +34,9 @@ public sealed class FailoverTests(GroupBrokerFixture fixture, ITestOutputHelper 
 
         var producer = new SequenceProducer(Broker, topic, Partitions);
         var producing = producer.RunAsync(Records, RecordsPerSecond, CancellationToken.None);
-        await Poll.UntilAsync(() => victim.Processed().Count >= 150 || producing.IsCompleted, TimeSpan.FromSeconds(30),
-            () => $"c2 processed only {victim.Processed().Count} records.\n{DescribeAll(members)}");
+        // Kill it mid-stream, preferably holding processed records it has not committed yet (the duplicates to come).
+        await Poll.UntilAsync(() => (victim.Processed().Count >= 150 && ProcessedSinceLastCommit(victim) >= 3) || producing.IsCompleted,
+            TimeSpan.FromSeconds(30), () => $"c2 processed only {victim.Processed().Count} records.\n{DescribeAll(members)}");
         await victim.Process.KillAsync();
         var ackedAtKill = producer.AckedCount;
         await producing;
@@ -84,6 +85,9 @@ public sealed class FailoverTests(GroupBrokerFixture fixture, ITestOutputHelper 
         var processed = members.SelectMany(m => m.Processed()).Select(e => (e.Partition, e.Offset)).ToHashSet();
         return [.. acked.Where(a => !processed.Contains((a.Partition, a.Offset)))];
     }
+
+    private static int ProcessedSinceLastCommit(GroupMember member) =>
+        member.Events().AsEnumerable().Reverse().TakeWhile(e => e.Event != MemberEvent.Committed).Count(e => e.Event == MemberEvent.Processed);
 
     private static Dictionary<int, long> LastOffsets(List<MemberEvent> events, string eventName)
     {
