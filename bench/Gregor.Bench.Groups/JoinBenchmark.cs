@@ -169,7 +169,7 @@ internal sealed class JoinBenchmark(JoinSettings settings, BrokerCpu cpu, Result
             ["generation"] = result.Generation,
             ["join_requests"] = result.JoinRequests,
             ["sync_requests"] = result.SyncRequests,
-            ["broker_cpu_ms"] = result.BrokerCpuMs,
+            ["broker_cpu_ms"] = result.BrokerCpuMs is { } cpuMs ? Math.Round(cpuMs, 1) : null,
             ["heartbeat_interval_ms"] = settings.HeartbeatIntervalMs,
             ["start"] = settings.StartTogether ? "together" : "free",
             ["partitions"] = settings.Partitions,
