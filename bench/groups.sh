@@ -12,7 +12,8 @@
 #
 # Usage: bench/groups.sh [--quick] [--rounds K] [--commit-rounds K] [--seconds S] [--out DIR]
 #          [--work-parent DIR] [--step-timeout S]
-# Prints Markdown tables on stdout and keeps DIR/results.jsonl (one JSON object per measurement).
+# Prints Markdown tables on stdout and keeps DIR/results.jsonl (one JSON object per measurement), the
+# brokers' logs and DIR/load.log (load average and busiest processes every 5 s).
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +27,7 @@ out=""
 work_parent="${TMPDIR:-/tmp}"
 step_timeout=240
 
-usage() { sed -n '14,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-64}"; }
+usage() { sed -n '13,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-64}"; }
 while (($# > 0)); do
   case "$1" in
     --quick) rounds=2; commit_rounds=1; seconds=0.5; shift ;;
@@ -63,8 +64,10 @@ stop_broker() {
   wait "$broker_pid" 2>/dev/null || true
   broker_pid=""
 }
+sampler_pid=""
 cleanup() {
   stop_broker
+  [[ -z "$sampler_pid" ]] || kill "$sampler_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -88,6 +91,12 @@ record_env() {
 }
 record_env start
 log "work dir $work (broker data; removed at the end); results in $out"
+# Every 5 s: the load average and the busiest processes, to tell afterwards what else ran (shared machine).
+while sleep 5; do
+  echo "$(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg):" \
+    "$(top -b -c -n 1 -o %CPU -w 300 | awk 'NR > 7 && $9 + 0 >= 5 { printf "[%s%% %s %s %s] ", $9, $12, $13, $14 }')"
+done >"$out/load.log" 2>/dev/null &
+sampler_pid=$!
 
 # --- the broker -----------------------------------------------------------------------------------
 # start_broker NAME [--set key=value ...]: a fresh broker on a fresh data directory.
@@ -136,7 +145,7 @@ done
 start_broker "delay-default-fsync"
 log "[fsync, initial delay 3000 (default)] joins, members running free ..."
 bench join --bootstrap "$bootstrap" --results "$results" --broker-pid "$broker_pid" --rounds 1 --warmup-rounds 0 \
-  --members 10,50,100 --start free --labels "flush=fsync,initial_delay_ms=3000" || fail "join benchmark, default delay"
+  --members 1,10,50,100 --start free --labels "flush=fsync,initial_delay_ms=3000" || fail "join benchmark, default delay"
 finish_broker
 
 record_env end
