@@ -144,7 +144,7 @@ internal sealed partial class CoordinatorShard
             member.Protocols = joining.Protocols;
             StartSessionTimer(group, member);
             GroupLogWrite write = StoreGroup(group);
-            if (!write.Succeeded) return Task.FromResult(JoinError(ErrorCode.UnknownServerError, newMemberId));
+            if (!write.Succeeded) return Task.FromResult(JoinError(ClientErrorFor(write.Error), newMemberId));
             // The old leader id is returned, so even a restarted leader does not compute an assignment that a stable group would never send out.
             JoinGroupResponse answer = JoinResult(group, member, includeMembers: false);
             answer.Leader = leaderBefore ?? "";
@@ -161,7 +161,7 @@ internal sealed partial class CoordinatorShard
         }
         catch (Exception)
         {
-            return JoinError(ErrorCode.UnknownServerError, answer.MemberId);
+            return JoinError(ErrorCode.CoordinatorNotAvailable, answer.MemberId);
         }
         return answer;
     }

@@ -52,7 +52,7 @@ internal sealed partial class CoordinatorShard
         GroupLogWrite write = StoreGroup(group);
         if (!write.Succeeded)
         {
-            ResetAssignments(group, ErrorCode.UnknownServerError);
+            ResetAssignments(group, ClientErrorFor(write.Error));
             PrepareRebalance(group);
             return pending.Task;
         }
@@ -73,7 +73,7 @@ internal sealed partial class CoordinatorShard
         }
         catch (Exception)
         {
-            error = ErrorCode.UnknownServerError;
+            error = ErrorCode.CoordinatorNotAvailable;
         }
         lock (_lock)
         {

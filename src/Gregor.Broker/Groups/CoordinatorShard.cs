@@ -150,6 +150,14 @@ internal sealed partial class CoordinatorShard
         return write;
     }
 
+    /// <summary>
+    /// What a member is told when its group's record could not be written: as in Kafka, a passing
+    /// storage problem becomes COORDINATOR_NOT_AVAILABLE, which clients retry; a record too large never
+    /// fits, so it is UNKNOWN_SERVER_ERROR.
+    /// </summary>
+    private static ErrorCode ClientErrorFor(ErrorCode writeError) =>
+        writeError is ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge ? ErrorCode.UnknownServerError : ErrorCode.CoordinatorNotAvailable;
+
     /// <summary>Every group of the shard that is not dead, for ListGroups and expiry.</summary>
     private IEnumerable<ClassicGroup> LiveGroups => _groups.Values.Where(g => g.State != GroupState.Dead);
 

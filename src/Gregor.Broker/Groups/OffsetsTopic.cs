@@ -19,6 +19,9 @@ public sealed class OffsetsTopic(TopicManager topics, PartitionRegistry partitio
 {
     public const string Name = "__consumer_offsets";
 
+    private readonly Lock _creation = new();
+    private volatile bool _ready;
+
     /// <summary>The group's partition, as Kafka computes it: <c>abs(javaStringHashCode(groupId)) % partitions</c>.</summary>
     public static int PartitionFor(string groupId, int partitionCount) => JavaHash.Abs(JavaHash.StringHashCode(groupId)) % partitionCount;
 
@@ -27,10 +30,25 @@ public sealed class OffsetsTopic(TopicManager topics, PartitionRegistry partitio
 
     public bool Exists => topics.Find(Name) is not null;
 
-    /// <summary>Creates the topic if it does not exist yet (Kafka does so on the first FindCoordinator).</summary>
+    /// <summary>
+    /// Creates the topic if it does not exist yet (Kafka does so on the first FindCoordinator). Returns
+    /// only once its partitions are open: the topic is listed a moment before they are, and a commit
+    /// arriving in that moment must wait rather than fail.
+    /// </summary>
     public TopicResult EnsureCreated()
     {
-        if (Exists) return TopicResult.Ok;
+        if (_ready) return TopicResult.Ok;
+        lock (_creation)
+        {
+            if (_ready) return TopicResult.Ok;
+            TopicResult result = Exists ? TopicResult.Ok : Create();
+            _ready = result.Succeeded;
+            return result;
+        }
+    }
+
+    private TopicResult Create()
+    {
         var configs = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [TopicConfigDefinitions.CleanupPolicy] = "compact",

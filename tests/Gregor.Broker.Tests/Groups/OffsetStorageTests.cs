@@ -62,6 +62,24 @@ public class OffsetStorageTests
         Assert.Equal("note", Encoding.UTF8.GetString(value.Slice(16, BinaryPrimitives.ReadInt16BigEndian(value[14..]))));
     }
 
+    [Fact]
+    public async Task Commits_racing_the_creation_of_the_offsets_topic_all_succeed()
+    {
+        await using var broker = await InProcessBroker.StartAsync(JoinAndSyncTests.FastGroups);
+        await using (var setup = await RawClient.ConnectAsync(broker.Port)) await setup.CreateTopicAsync("t", 1);
+        var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RawClient.ConnectAsync(broker.Port)));
+        try
+        {
+            // The first commits of a fresh broker create __consumer_offsets while the others write to it.
+            OffsetCommitResponse[] answers = await Task.WhenAll(clients.Select((c, i) => c.CommitAsync($"group-{i}", "t", 0, i)));
+            Assert.All(answers, a => Assert.Equal(ErrorCode.None, a.SingleError()));
+        }
+        finally
+        {
+            foreach (RawClient client in clients) await client.DisposeAsync();
+        }
+    }
+
     private static short KeyVersion(Record record) => BinaryPrimitives.ReadInt16BigEndian(record.Key!.Value.Span);
 
     [Fact]

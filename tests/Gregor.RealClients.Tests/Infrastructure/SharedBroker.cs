@@ -7,7 +7,9 @@ public sealed class SharedBrokerFixture : IAsyncLifetime
 
     public GregorProcess Broker => _broker ?? throw new InvalidOperationException("The shared broker did not start.");
 
-    public async Task InitializeAsync() => _broker = await GregorProcess.StartAsync();
+    public async Task InitializeAsync() =>
+        // A short first-join delay: each consuming client test forms a new group, and Kafka's 3 s default would only add waiting.
+        _broker = await GregorProcess.StartAsync(new Dictionary<string, string> { ["group.initial.rebalance.delay.ms"] = "300" });
 
     public async Task DisposeAsync()
     {
