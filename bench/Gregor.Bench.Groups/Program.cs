@@ -47,6 +47,8 @@ try
                     var other => throw new UsageException($"--start takes 'together' or 'free', not '{other}'"),
                 },
                 options.Int("warmup-rounds", 1));
+            if (settings.MemberCounts.Count == 0 || settings.MemberCounts.Contains(0) || settings.Partitions == 0 || settings.HeartbeatIntervalMs == 0)
+                throw new UsageException("--members, --partitions and --heartbeat-ms take positive numbers");
             var (cpu, log, labels) = Common(options);
             options.ThrowIfUnused();
             await new JoinBenchmark(settings, cpu, log, labels).RunAsync(CancellationToken.None);
@@ -63,8 +65,9 @@ try
                 TimeSpan.FromSeconds(options.Double("seconds", 1)),
                 options.Int("session-timeout-ms", 45_000),
                 options.Int("rebalance-timeout-ms", 300_000));
-            if (settings.InFlight.Contains(0) || settings.PartitionsPerRequest.Contains(0))
-                throw new UsageException("--in-flight and --partitions-per-request take positive numbers");
+            if (settings.InFlight.Count == 0 || settings.PartitionsPerRequest.Count == 0 || settings.InFlight.Contains(0)
+                || settings.PartitionsPerRequest.Contains(0) || settings.Duration <= TimeSpan.Zero)
+                throw new UsageException("--in-flight, --partitions-per-request and --seconds take positive numbers");
             var (cpu, log, labels) = Common(options);
             options.ThrowIfUnused();
             await new CommitBenchmark(settings, cpu, log, labels).RunAsync(CancellationToken.None);
