@@ -79,11 +79,13 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             connection._apiVersions = await connection.HandshakeAsync(deadline.Token);
             return connection;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or KafkaTimeoutException && !cancellationToken.IsCancellationRequested)
         {
+            // Either limit may be noticed first on a busy machine (both are timers); the handshake is bounded by the smaller.
             await connection.DisposeAsync();
+            TimeSpan limit = options.ConnectTimeout < options.RequestTimeout ? options.ConnectTimeout : options.RequestTimeout;
             throw new KafkaConnectionException(address,
-                $"The broker at {address} accepted a connection but did not answer ApiVersions within {Seconds(options.ConnectTimeout)}.");
+                $"The broker at {address} accepted a connection but did not answer ApiVersions within {Seconds(limit)}.");
         }
         catch
         {
