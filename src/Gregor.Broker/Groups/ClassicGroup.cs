@@ -88,8 +88,6 @@ internal sealed class ClassicGroup(string groupId, long createdAtMs)
         if (LeaderId == oldId) LeaderId = newMemberId;
     }
 
-    public bool IsPending(string memberId) => _pendingMembers.ContainsKey(memberId);
-
     public void AddPending(string memberId, ITimer expiry) => _pendingMembers[memberId] = expiry;
 
     public bool RemovePending(string memberId)

@@ -55,8 +55,6 @@ internal sealed class GroupMember
         return null;
     }
 
-    public bool SupportsAll(IEnumerable<string> protocols) => protocols.All(p => MetadataFor(p) is not null);
-
     /// <summary>Same assignors in the same order with the same subscriptions: a rejoin that changes nothing.</summary>
     public bool HasSameProtocols(List<(string Name, byte[] Metadata)> other)
     {

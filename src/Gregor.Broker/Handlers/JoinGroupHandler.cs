@@ -16,8 +16,6 @@ internal sealed class JoinGroupHandler(GroupCoordinator coordinator) : ApiHandle
         if (string.IsNullOrEmpty(request.GroupId))
             return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId, MemberId = request.MemberId };
         var joining = new CoordinatorShard.JoinContext(context.ApiVersion, context.ClientId ?? "", GroupRequests.ClientHost(context));
-        JoinGroupResponse response = await coordinator.ShardFor(request.GroupId).JoinAsync(request, joining);
-        if (context.ApiVersion < 7) response.ProtocolName ??= "";
-        return response;
+        return await coordinator.ShardFor(request.GroupId).JoinAsync(request, joining);
     }
 }
