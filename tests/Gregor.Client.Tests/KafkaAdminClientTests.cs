@@ -1,3 +1,4 @@
+using Gregor.Client;
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;

@@ -1,4 +1,5 @@
 using Gregor.Cli.CommandLine;
+using Gregor.Client;
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gregor.Cli.CommandLine;
+using Gregor.Client;
 using Gregor.Client.Admin;
 
 namespace Gregor.Cli.Commands.Groups;

@@ -1,4 +1,4 @@
-namespace Gregor.Client.Admin;
+namespace Gregor.Client;
 
 /// <summary>One partition of one topic; sorts by topic name, then partition number.</summary>
 public readonly record struct TopicPartition(string Topic, int Partition) : IComparable<TopicPartition>
