@@ -36,7 +36,7 @@ public sealed partial class KafkaAdminClient
         return found;
     }
 
-    private static ClusterMetadata ToClusterMetadata(MetadataResponse response)
+    internal static ClusterMetadata ToClusterMetadata(MetadataResponse response)
     {
         var brokers = response.Brokers.Select(b => new BrokerNode(b.NodeId, b.Host, b.Port, b.Rack)).ToList();
         var topics = response.Topics.Select(t => new TopicMetadata(

@@ -1,9 +1,7 @@
-using Gregor.Client.Network;
-
-namespace Gregor.Client.Admin;
+namespace Gregor.Client.Network;
 
 /// <summary>
-/// The connections an admin client holds: at most one per broker address, opened on first use and
+/// The connections a client holds: at most one per broker address, opened on first use and
 /// replaced when broken. Bootstrap addresses are tried in order until one answers.
 /// </summary>
 internal sealed class BrokerConnections(IReadOnlyList<BrokerAddress> bootstrap, KafkaClientOptions options) : IAsyncDisposable
