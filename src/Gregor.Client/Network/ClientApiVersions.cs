@@ -21,6 +21,13 @@ public static class ClientApiVersions
         [ApiKey.ApiVersions] = (0, 4),
         [ApiKey.DeleteGroups] = (0, 2),
         [ApiKey.OffsetDelete] = (0, 0),
+        [ApiKey.CreateTopics] = (2, 7),
+        [ApiKey.DeleteTopics] = (1, 6),
+        [ApiKey.CreatePartitions] = (0, 3),
+        [ApiKey.DescribeConfigs] = (1, 4),
+        [ApiKey.AlterConfigs] = (0, 2),
+        [ApiKey.IncrementalAlterConfigs] = (0, 1),
+        [ApiKey.DeleteRecords] = (0, 2),
     };
 
     public static bool TryGetRange(ApiKey key, out short min, out short max)
