@@ -9,19 +9,22 @@ public sealed partial class KafkaAdminClient
     public Task<ClusterMetadata> DescribeClusterAsync(IEnumerable<string>? topics = null, CancellationToken cancellationToken = default)
     {
         List<string>? names = topics?.ToList();
-        return WithRetriesAsync("Reading cluster metadata", async token =>
+        return WithRetriesAsync("Reading cluster metadata",
+            async token => ToClusterMetadata(await MetadataAsync(names, token)), cancellationToken);
+    }
+
+    /// <summary>One Metadata request to any broker: every topic when <paramref name="names"/> is null, none when empty.</summary>
+    private async Task<MetadataResponse> MetadataAsync(List<string>? names, CancellationToken cancellationToken)
+    {
+        var connection = await _connections.AnyAsync(cancellationToken);
+        short version = connection.Negotiate(ApiKey.Metadata);
+        var request = new MetadataRequest
         {
-            var connection = await _connections.AnyAsync(token);
-            short version = connection.Negotiate(ApiKey.Metadata);
-            var request = new MetadataRequest
-            {
-                Topics = names?.Select(n => new MetadataRequest.MetadataRequestTopic { Name = n }).ToList(),
-                // Versions below 4 cannot carry the flag and always auto-create.
-                AllowAutoTopicCreation = version < 4,
-            };
-            var response = await connection.SendAsync<MetadataResponse>(ApiKey.Metadata, version, request, token);
-            return ToClusterMetadata(response);
-        }, cancellationToken);
+            Topics = names?.Select(n => new MetadataRequest.MetadataRequestTopic { Name = n }).ToList(),
+            // Versions below 4 cannot carry the flag and always auto-create.
+            AllowAutoTopicCreation = version < 4,
+        };
+        return await connection.SendAsync<MetadataResponse>(ApiKey.Metadata, version, request, cancellationToken);
     }
 
     /// <summary>The partitions of one topic, sorted; throws UNKNOWN_TOPIC_OR_PARTITION as a sentence when it does not exist.</summary>

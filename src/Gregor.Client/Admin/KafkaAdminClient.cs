@@ -1,3 +1,4 @@
+using Gregor.Client.Config;
 using Gregor.Client.Network;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
@@ -5,9 +6,10 @@ using Gregor.Protocol.Messages;
 namespace Gregor.Client.Admin;
 
 /// <summary>
-/// Administrative operations over the Kafka protocol: cluster metadata, offsets, and consumer groups.
-/// Group requests go to the group's coordinator, found with FindCoordinator; each API is sent in the
-/// highest version both this client and the broker speak. Errors the broker marks as transient
+/// Administrative operations over the Kafka protocol: cluster metadata, topics, configs, records,
+/// offsets, and consumer groups. Topic changes go to the controller, group requests to the group's
+/// coordinator (found with FindCoordinator), record deletion to each partition's leader; each API
+/// is sent in the highest version both this client and the broker speak. Errors the broker marks as transient
 /// (a coordinator loading or moving, a leader changing) are retried until
 /// <see cref="KafkaClientOptions.ApiTimeout"/>; anything else is thrown as a <see cref="KafkaException"/>.
 /// </summary>
@@ -42,6 +44,15 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
             throw;
         }
         return new KafkaAdminClient(connections, options);
+    }
+
+    /// <summary>Connects with settings under Kafka's names (<c>bootstrap.servers</c>, <c>default.api.timeout.ms</c>, …).</summary>
+    /// <exception cref="FormatException">The bootstrap list is malformed.</exception>
+    /// <exception cref="KafkaConnectionException">No broker could be reached.</exception>
+    public static Task<KafkaAdminClient> ConnectAsync(AdminConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return ConnectAsync(config.BootstrapServers, config.ToAdminOptions(), cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();
@@ -116,7 +127,8 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
     /// <summary>Errors that say "try again shortly", as Kafka's RetriableException subclasses do.</summary>
     private static bool IsTransient(ErrorCode error) => error is ErrorCode.CoordinatorLoadInProgress
         or ErrorCode.CoordinatorNotAvailable or ErrorCode.NotCoordinator or ErrorCode.LeaderNotAvailable
-        or ErrorCode.NotLeaderOrFollower or ErrorCode.RequestTimedOut or ErrorCode.UnstableOffsetCommit;
+        or ErrorCode.NotLeaderOrFollower or ErrorCode.RequestTimedOut or ErrorCode.UnstableOffsetCommit
+        or ErrorCode.NotController;
 
     private static void ThrowIfError(short code, string context, string? brokerMessage = null)
     {
