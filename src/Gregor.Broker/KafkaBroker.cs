@@ -5,6 +5,7 @@ using Gregor.Broker.Handlers;
 using Gregor.Broker.Metadata;
 using Gregor.Broker.Network;
 using Gregor.Broker.Partitions;
+using Gregor.Broker.Producers;
 using Gregor.Broker.Topics;
 using Gregor.Storage;
 using Microsoft.Extensions.Logging;
@@ -74,6 +75,8 @@ public sealed class KafkaBroker : IAsyncDisposable
             RetentionCheckIntervalMs = settings.Long(BrokerSettings.LogRetentionCheckIntervalMs),
             CleanerEnabled = settings.Bool(BrokerSettings.LogCleanerEnable),
             CleanerBackoffMs = settings.Long(BrokerSettings.LogCleanerBackoffMs),
+            ProducerIdExpirationMs = settings.Long(BrokerSettings.ProducerIdExpirationMs),
+            ProducerIdExpirationCheckIntervalMs = settings.Long(BrokerSettings.ProducerIdExpirationCheckIntervalMs),
         }, loggerFactory);
         ConnectionListener? listener = null;
         GroupCoordinator? groups = null;
@@ -85,6 +88,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             groups = new GroupCoordinator(topics, partitions, GroupCoordinatorConfig.From(settings), options.GroupClock,
                 loggerFactory.CreateLogger("Gregor.Groups"));
             groups.Load();
+            var producerIds = new ProducerIdAllocator(dataDirectory);
             cancellationToken.ThrowIfCancellationRequested();
 
             var limits = new FrameLimits(settings.Int(BrokerSettings.SocketRequestMaxBytes), settings.Int(BrokerSettings.QueuedMaxRequests));
@@ -92,10 +96,10 @@ public sealed class KafkaBroker : IAsyncDisposable
             var identity = new BrokerIdentity(
                 settings.Node,
                 AdvertisedHost(options.Host, settings),
-                listener.LocalEndPoint.Port,
+                AdvertisedPort(listener.LocalEndPoint.Port, settings),
                 ClusterIdentityFile.LoadOrCreateClusterId(dataDirectory));
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            listener.Start(BuildDispatcher(topics, partitions, groups, settings, identity, stopping.Task));
+            listener.Start(BuildDispatcher(topics, partitions, groups, producerIds, settings, identity, stopping.Task));
             logger.LogInformation("Gregor broker {NodeId} listening on {EndPoint}, data in {DataDirectory}", identity.NodeId, listener.LocalEndPoint, dataDirectory);
             return Task.FromResult(new KafkaBroker(options, listener, logs, topics, groups, logger, stopping));
         }
@@ -109,7 +113,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, GroupCoordinator groups,
-        BrokerSettings settings, BrokerIdentity identity, Task stopping)
+        ProducerIdAllocator producerIds, BrokerSettings settings, BrokerIdentity identity, Task stopping)
     {
         RequestDispatcher? dispatcher = null;
         var handlers = new List<ApiHandler>
@@ -137,6 +141,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             new DescribeGroupsHandler(groups),
             new DeleteGroupsHandler(groups),
             new OffsetDeleteHandler(groups),
+            new InitProducerIdHandler(producerIds),
         };
         dispatcher = new RequestDispatcher(handlers);
         return dispatcher;
@@ -147,6 +152,14 @@ public sealed class KafkaBroker : IAsyncDisposable
     {
         if (settings.Get(BrokerSettings.AdvertisedHost) is { Length: > 0 } advertised) return advertised;
         return host is "0.0.0.0" or "::" ? Dns.GetHostName() : host;
+    }
+
+    /// <summary>advertised.port, else the bound port (a proxy in front of the broker advertises its own).</summary>
+    private static int AdvertisedPort(int boundPort, BrokerSettings settings)
+    {
+        if (!settings.IsExplicit(BrokerSettings.AdvertisedPort)) return boundPort;
+        int port = settings.Int(BrokerSettings.AdvertisedPort);
+        return port <= ushort.MaxValue ? port : throw new ArgumentException($"advertised.port must be at most 65535, not {port}.");
     }
 
     /// <summary>Stops accepting, finishes in-flight requests, flushes every log and closes it.</summary>

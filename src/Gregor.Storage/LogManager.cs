@@ -103,6 +103,15 @@ public sealed partial class LogManager : IAsyncDisposable
         return deleted;
     }
 
+    /// <summary>Every log forgets the idempotent producers idle for producer.id.expiration.ms; returns how many in all.</summary>
+    public int RemoveExpiredProducers()
+    {
+        long now = Options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        int removed = 0;
+        foreach (var log in _logs.Values) removed += log.RemoveExpiredProducers(now, Options.ProducerIdExpirationMs);
+        return removed;
+    }
+
     /// <summary>Writes every log's checkpoint (recovery point, log start offset).</summary>
     public void WriteCheckpoints()
     {
@@ -152,7 +161,9 @@ public sealed partial class LogManager : IAsyncDisposable
         var clock = Options.Clock;
         long lastRetention = clock.GetUtcNow().ToUnixTimeMilliseconds();
         long lastCheckpoint = lastRetention;
-        long tick = Math.Max(1, Math.Min(Options.FlushSchedulerIntervalMs, Math.Min(Options.RetentionCheckIntervalMs, Options.CheckpointIntervalMs)));
+        long lastProducerExpiry = lastRetention;
+        long tick = Math.Max(1, Math.Min(Math.Min(Options.FlushSchedulerIntervalMs, Options.ProducerIdExpirationCheckIntervalMs),
+            Math.Min(Options.RetentionCheckIntervalMs, Options.CheckpointIntervalMs)));
         while (!_stopping.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(tick), clock, _stopping.Token).ConfigureAwait(false);
@@ -162,6 +173,11 @@ public sealed partial class LogManager : IAsyncDisposable
             {
                 lastRetention = now;
                 RunRetention();
+            }
+            if (now - lastProducerExpiry >= Options.ProducerIdExpirationCheckIntervalMs)
+            {
+                lastProducerExpiry = now;
+                RemoveExpiredProducers();
             }
             if (now - lastCheckpoint >= Options.CheckpointIntervalMs)
             {

@@ -21,6 +21,12 @@ public sealed record LogManagerOptions
     /// <summary><c>log.cleaner.backoff.ms</c>: the pause between two rounds of the cleaner over all logs.</summary>
     public long CleanerBackoffMs { get; init; } = 15_000;
 
+    /// <summary><c>producer.id.expiration.ms</c>: a partition forgets an idempotent producer that has not written to it for this long.</summary>
+    public long ProducerIdExpirationMs { get; init; } = 86_400_000;
+
+    /// <summary><c>producer.id.expiration.check.interval.ms</c>: how often idle producer ids are looked for.</summary>
+    public long ProducerIdExpirationCheckIntervalMs { get; init; } = 600_000;
+
     /// <summary>Most partitions fsynced at the same time by one group-commit round.</summary>
     public int MaxParallelFlushes { get; init; } = 8;
 

@@ -7,8 +7,9 @@ namespace Gregor.Storage;
 /// <param name="FirstOffset">Base offset of the first batch written.</param>
 /// <param name="LastOffset">Last offset of the last batch written.</param>
 /// <param name="LogAppendTime">The broker time stamped into the batches, or -1 when they keep CreateTime.</param>
-/// <param name="LogEndOffset">Next offset the log will assign (LastOffset + 1).</param>
-public readonly record struct AppendResult(long FirstOffset, long LastOffset, long LogAppendTime, long LogEndOffset);
+/// <param name="LogEndOffset">Next offset the log will assign (LastOffset + 1); for a duplicate, the original's end, which is what must be durable before answering.</param>
+/// <param name="IsDuplicate">The append was an idempotent producer's retry of a batch already in the log: nothing was written, the offsets are the original's.</param>
+public readonly record struct AppendResult(long FirstOffset, long LastOffset, long LogAppendTime, long LogEndOffset, bool IsDuplicate = false);
 
 /// <summary>A record's offset and timestamp, as ListOffsets returns them.</summary>
 public readonly record struct TimestampAndOffset(long Timestamp, long Offset);

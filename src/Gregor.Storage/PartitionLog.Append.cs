@@ -19,6 +19,13 @@ public sealed partial class PartitionLog
     /// <exception cref="CorruptRecordException">The bytes are not whole batches of magic 2.</exception>
     /// <exception cref="RecordBatchTooLargeException">A batch exceeds max.message.bytes.</exception>
     /// <exception cref="LogClosedException">The log was closed or deleted.</exception>
+    /// <exception cref="OutOfOrderSequenceException">An idempotent producer's batch does not follow its previous one.</exception>
+    /// <exception cref="InvalidProducerEpochException">An idempotent producer's epoch is older than its current one.</exception>
+    /// <remarks>
+    /// Batches with a producer id are checked against the producer state first (see
+    /// PartitionLog.Producers.cs). A retry of a batch already in the log is not written again: the result
+    /// then has <see cref="AppendResult.IsDuplicate"/> set and carries the original's offsets.
+    /// </remarks>
     public AppendResult Append(Memory<byte> batches, int leaderEpoch, long? logAppendTime = null)
     {
         Span<byte> bytes = batches.Span;
@@ -27,6 +34,11 @@ public sealed partial class PartitionLog
         lock (_appendLock)
         {
             ThrowIfClosed();
+            if (CheckProducers(bytes, out var original))
+            {
+                long originalAppendTime = original.IsLogAppendTime ? original.MaxTimestamp : -1;
+                return new AppendResult(original.FirstOffset, original.LastOffset, originalAppendTime, original.LastOffset + 1, IsDuplicate: true);
+            }
             config = Config;
             long nowMs = config.Clock.GetUtcNow().ToUnixTimeMilliseconds();
             long firstOffset = LogEndOffset;
@@ -39,6 +51,7 @@ public sealed partial class PartitionLog
             }
             AssignOffsets(bytes, firstOffset, leaderEpoch, logAppendTime);
             active.Append(bytes, nowMs);
+            RecordProducers(bytes, nowMs);
             if (leaderEpoch > _latestEpoch)
             {
                 _epochs.Assign(leaderEpoch, firstOffset);
@@ -103,6 +116,7 @@ public sealed partial class PartitionLog
         var old = ActiveSegment;
         if (old.Size == 0) return old;
         old.SealTimeIndex();
+        TakeProducerSnapshot(baseOffset);
         var fresh = LogSegment.Create(Directory, baseOffset, Config);
         _rolledUnflushed.Add(old);
         PublishSegments([.. _segments, fresh]);

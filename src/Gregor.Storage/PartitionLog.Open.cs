@@ -38,6 +38,7 @@ public sealed partial class PartitionLog
         epochs.TruncateFromEnd(logEnd);
         epochs.TruncateFromStart(logStart);
         log._latestEpoch = epochs.LatestEpoch;
+        log.RebuildProducerState();
 
         if (recovered)
         {

@@ -118,6 +118,7 @@ public sealed partial class PartitionLog
                 PublishSegments([fresh]);
                 foreach (var segment in segments) segment.Delete();
                 Volatile.Write(ref _logStartOffset, offset);
+                ResetProducerState();
             }
             else
             {
@@ -126,6 +127,7 @@ public sealed partial class PartitionLog
                 PublishSegments(segments[..(keep + 1)]);
                 for (int i = keep + 1; i < segments.Length; i++) segments[i].Delete();
                 segments[keep].TruncateTo(offset);
+                RebuildProducerState();
             }
             _rolledUnflushed.RemoveAll(s => Array.IndexOf(_segments, s) < 0 || s == ActiveSegment);
             long logEnd = LogEndOffset;

@@ -152,6 +152,8 @@ public sealed partial class PartitionLog
                 active.SealTimeIndex();
                 active.WriteIndexes();
                 new PartitionCheckpoint(LogStartOffset, FlushedOffset).Write(Directory);
+                // Everything is flushed: the next open loads this snapshot and replays nothing.
+                TakeProducerSnapshot(LogEndOffset);
                 _closed = true;
                 foreach (var segment in _segments) segment.Close();
             }

@@ -30,3 +30,9 @@ public sealed class RecordBatchTooLargeException(int batchSize, int limit)
 /// <summary>The log was closed or deleted; the partition is no longer served from this object.</summary>
 public sealed class LogClosedException(string directory)
     : StorageException($"The partition log in '{directory}' is closed.");
+
+/// <summary>An idempotent producer's batch does not follow its previous one: Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER.</summary>
+public sealed class OutOfOrderSequenceException(string message) : StorageException(message);
+
+/// <summary>An idempotent producer wrote with an epoch older than its current one (it was fenced): Kafka's INVALID_PRODUCER_EPOCH.</summary>
+public sealed class InvalidProducerEpochException(string message) : StorageException(message);

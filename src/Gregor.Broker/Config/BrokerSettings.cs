@@ -19,6 +19,7 @@ public sealed partial class BrokerSettings
     public const string NodeId = "node.id";
     public const string BrokerId = "broker.id";
     public const string AdvertisedHost = "advertised.host.name";
+    public const string AdvertisedPort = "advertised.port";
     public const string NumPartitions = "num.partitions";
     public const string DefaultReplicationFactor = "default.replication.factor";
     public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
@@ -53,6 +54,7 @@ public sealed partial class BrokerSettings
         new(NodeId, ConfigType.Int, "0", Min: 0),
         new(BrokerId, ConfigType.Int, null, Min: 0),
         new(AdvertisedHost, ConfigType.String, null),
+        new(AdvertisedPort, ConfigType.Int, null, Min: 1),
         new(NumPartitions, ConfigType.Int, "1", Min: 1),
         new(DefaultReplicationFactor, ConfigType.Short, "1", Min: 1),
         new(AutoCreateTopicsEnable, ConfigType.Boolean, "true"),
@@ -90,6 +92,7 @@ public sealed partial class BrokerSettings
         new("log.roll.jitter.ms", ConfigType.Long, "0", Min: 0),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false"),
         .. GroupCoordinatorDefinitions,
+        .. ProducerDefinitions,
     ];
 
     private static readonly Dictionary<string, BrokerSettingDefinition> DefinitionsByName =

@@ -36,6 +36,9 @@ public sealed class Partition
     /// <summary>
     /// Validates a producer's records and appends them. The returned task completes once the data is
     /// as durable as the topic's <c>flush.mode</c> promises; the high watermark has moved by then.
+    /// An idempotent producer's retry of a batch already in the log is not appended again: the outcome
+    /// carries the original's offsets (<see cref="AppendResult.IsDuplicate"/>), and its task waits
+    /// for the original to be durable, which it may not be yet.
     /// </summary>
     public PartitionAppendOutcome Append(Memory<byte> records, short produceVersion)
     {
@@ -50,6 +53,18 @@ public sealed class Partition
         catch (RecordBatchTooLargeException e)
         {
             return PartitionAppendOutcome.Failed(ErrorCode.MessageTooLarge, e.Message);
+        }
+        catch (OutOfOrderSequenceException e)
+        {
+            return PartitionAppendOutcome.Failed(ErrorCode.OutOfOrderSequenceNumber, e.Message);
+        }
+        catch (InvalidProducerEpochException e)
+        {
+            return PartitionAppendOutcome.Failed(ErrorCode.InvalidProducerEpoch, e.Message);
+        }
+        catch (Gregor.Storage.CorruptRecordException e)
+        {
+            return PartitionAppendOutcome.Failed(ErrorCode.CorruptMessage, e.Message);
         }
         catch (LogClosedException)
         {

@@ -9,13 +9,19 @@ internal readonly record struct StoredRecord(long Offset, string? Key, string? V
 /// <summary>Builds keyed batches and reads a whole log back, for the compaction tests.</summary>
 internal static class KeyedRecords
 {
+    private static long s_lastProducerId = 1000;
+
     /// <summary>One batch of (key, value) records; a null value is a tombstone, a null key a keyless record.</summary>
     public static byte[] Batch(long timestamp, params (string? Key, string? Value)[] records) =>
         Batch(timestamp, CompressionType.None, records);
 
+    /// <summary>
+    /// Every batch comes from a producer of its own (an unknown producer may start at any sequence), so
+    /// the batches carry producer fields for the cleaner to keep without tripping the sequence checks.
+    /// </summary>
     public static byte[] Batch(long timestamp, CompressionType codec, params (string? Key, string? Value)[] records)
     {
-        using var builder = new RecordBatchBuilder(codec) { ProducerId = 7, ProducerEpoch = 3, BaseSequence = 11 };
+        using var builder = new RecordBatchBuilder(codec) { ProducerId = Interlocked.Increment(ref s_lastProducerId), ProducerEpoch = 3, BaseSequence = 11 };
         foreach (var (key, value) in records)
             builder.Append(timestamp, key is null ? null : Encoding.UTF8.GetBytes(key), value is null ? null : Encoding.UTF8.GetBytes(value));
         return builder.ToArray();
