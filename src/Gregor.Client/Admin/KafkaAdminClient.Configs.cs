@@ -19,7 +19,8 @@ public sealed partial class KafkaAdminClient
         return WithRetriesAsync<IReadOnlyList<DescribeConfigsResult>>("Describing configs", async token =>
         {
             var results = new Dictionary<ConfigResource, DescribeConfigsResult>();
-            foreach (var (connection, ofBroker) in await RouteAsync(wanted, token))
+            var unknownBrokers = new List<ConfigResource>();
+            foreach (var (connection, ofBroker) in await RouteAsync(wanted, unknownBrokers, token))
             {
                 short version = connection.Negotiate(ApiKey.DescribeConfigs);
                 var request = new DescribeConfigsRequest
@@ -44,6 +45,8 @@ public sealed partial class KafkaAdminClient
                     results[resource] = new DescribeConfigsResult(resource, entries, (ErrorCode)answer.ErrorCode, answer.ErrorMessage);
                 }
             }
+            foreach (ConfigResource r in unknownBrokers)
+                results[r] = new DescribeConfigsResult(r, [], ErrorCode.BrokerNotAvailable, NotInCluster(r));
             return wanted.Select(r => results.TryGetValue(r, out var result) ? result
                 : new DescribeConfigsResult(r, [], ErrorCode.UnknownServerError, $"the broker did not answer for {r}")).ToList();
         }, cancellationToken);
@@ -76,7 +79,8 @@ public sealed partial class KafkaAdminClient
         {
             var byResource = wanted.ToDictionary(w => w.Key, w => w.Value);
             var results = new Dictionary<ConfigResource, AlterConfigsResult>();
-            foreach (var (connection, ofBroker) in await RouteAsync(byResource.Keys.ToList(), token))
+            var unknownBrokers = new List<ConfigResource>();
+            foreach (var (connection, ofBroker) in await RouteAsync(byResource.Keys.ToList(), unknownBrokers, token))
             {
                 short version = connection.Negotiate(ApiKey.IncrementalAlterConfigs);
                 var request = new IncrementalAlterConfigsRequest
@@ -101,6 +105,8 @@ public sealed partial class KafkaAdminClient
                     results[resource] = new AlterConfigsResult(resource, (ErrorCode)answer.ErrorCode, answer.ErrorMessage);
                 }
             }
+            foreach (ConfigResource r in unknownBrokers)
+                results[r] = new AlterConfigsResult(r, ErrorCode.BrokerNotAvailable, NotInCluster(r));
             return Ordered(wanted.Select(w => w.Key), results);
         }, cancellationToken);
     }
@@ -118,7 +124,8 @@ public sealed partial class KafkaAdminClient
         {
             var byResource = wanted.ToDictionary(w => w.Key, w => w.Value);
             var results = new Dictionary<ConfigResource, AlterConfigsResult>();
-            foreach (var (connection, ofBroker) in await RouteAsync(byResource.Keys.ToList(), token))
+            var unknownBrokers = new List<ConfigResource>();
+            foreach (var (connection, ofBroker) in await RouteAsync(byResource.Keys.ToList(), unknownBrokers, token))
             {
                 short version = connection.Negotiate(ApiKey.AlterConfigs);
                 var request = new AlterConfigsRequest
@@ -138,9 +145,13 @@ public sealed partial class KafkaAdminClient
                     results[resource] = new AlterConfigsResult(resource, (ErrorCode)answer.ErrorCode, answer.ErrorMessage);
                 }
             }
+            foreach (ConfigResource r in unknownBrokers)
+                results[r] = new AlterConfigsResult(r, ErrorCode.BrokerNotAvailable, NotInCluster(r));
             return Ordered(wanted.Select(w => w.Key), results);
         }, cancellationToken);
     }
+
+    private static string NotInCluster(ConfigResource resource) => $"broker {resource.Name} is not in the cluster";
 
     private static List<AlterConfigsResult> Ordered(IEnumerable<ConfigResource> asked, Dictionary<ConfigResource, AlterConfigsResult> results) =>
         asked.Select(r => results.TryGetValue(r, out var result) ? result
@@ -148,10 +159,11 @@ public sealed partial class KafkaAdminClient
 
     /// <summary>
     /// Which broker each resource's request goes to: a broker resource to that broker (it alone knows its
-    /// settings), everything else to any broker.
+    /// settings), everything else to any broker. Broker resources naming no broker of the cluster are
+    /// added to <paramref name="unknownBrokers"/> and sent nowhere.
     /// </summary>
     private async Task<List<(KafkaConnection Connection, List<ConfigResource> Resources)>> RouteAsync(
-        IReadOnlyList<ConfigResource> resources, CancellationToken cancellationToken)
+        IReadOnlyList<ConfigResource> resources, List<ConfigResource> unknownBrokers, CancellationToken cancellationToken)
     {
         var routes = new List<(KafkaConnection, List<ConfigResource>)>();
         if (resources.Count == 0) return routes;
@@ -163,8 +175,12 @@ public sealed partial class KafkaAdminClient
             if (resource.Type is ConfigResourceType.Broker or ConfigResourceType.BrokerLogger && resource.Name.Length > 0)
             {
                 metadata ??= await MetadataAsync([], cancellationToken);
-                var broker = metadata.Brokers.Find(b => b.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) == resource.Name)
-                    ?? throw new KafkaErrorException(ErrorCode.BrokerNotAvailable, $"Broker {resource.Name} is not in the cluster.");
+                var broker = metadata.Brokers.Find(b => b.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) == resource.Name);
+                if (broker is null)
+                {
+                    unknownBrokers.Add(resource);
+                    continue;
+                }
                 connection = await _connections.GetAsync(new BrokerAddress(broker.Host, broker.Port), cancellationToken);
             }
             else

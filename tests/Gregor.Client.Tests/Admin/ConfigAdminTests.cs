@@ -46,6 +46,19 @@ public sealed class ConfigAdminTests(AdminBrokerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_broker_that_is_not_in_the_cluster_fails_alone()
+    {
+        int nodeId = Assert.Single((await Admin.DescribeClusterAsync()).Brokers).NodeId;
+
+        var results = await Admin.DescribeConfigsAsync([ConfigResource.Broker(nodeId + 41), ConfigResource.Broker(nodeId)]);
+
+        Assert.Equal(ErrorCode.BrokerNotAvailable, results[0].Error);
+        Assert.Equal($"Describing the configs of broker {nodeId + 41}: the broker answered BROKER_NOT_AVAILABLE: broker {nodeId + 41} is not in the cluster.",
+            results[0].ToException()!.Message);
+        Assert.True(results[1].Succeeded);
+    }
+
+    [Fact]
     public async Task Describing_several_resources_answers_each_one()
     {
         string topic = AdminBrokerFixture.NewName("cfg"), missing = AdminBrokerFixture.NewName("missing");
