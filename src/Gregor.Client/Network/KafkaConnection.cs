@@ -123,41 +123,24 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a request the broker will not answer — Produce with acks=0 — and returns once it is written to
+    /// the socket. Nothing is registered for a response, so the read loop must never see one for it.
+    /// </summary>
+    public async Task SendWithoutResponseAsync(ApiKey key, short version, IKafkaMessage request, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        using var writer = Encode(key, version, request, out _);
+        await WriteAsync(key, writer, correlationId: 0, pending: null, cancellationToken);
+    }
+
     /// <summary>Writes a request and returns the bytes of its response (correlation id first).</summary>
     private async Task<byte[]> SendFrameAsync(ApiKey key, short version, IKafkaMessage request, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
-        int correlationId = Interlocked.Increment(ref _nextCorrelationId);
-        using var writer = new KafkaWriter();
-        int sizePosition = writer.ReserveBytes(4);
-        new RequestHeader { ApiKey = key, ApiVersion = version, CorrelationId = correlationId, ClientId = _options.ClientId }
-            .Write(writer, ApiMessages.RequestHeaderVersion(key, version));
-        request.Write(writer, version);
-        writer.PatchInt32(sizePosition, writer.Length - 4);
-
         var pending = new PendingRequest();
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            ThrowIfFailed();
-            _pending[correlationId] = pending;
-            // Fail may have emptied the table just before the line above; then nothing else will fail this request.
-            if (_failure is { } failed)
-            {
-                _pending.TryRemove(correlationId, out _);
-                throw failed;
-            }
-            await _stream.WriteAsync(writer.WrittenMemory, _closing.Token);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The write token is the connection's own: cancellation here means it is closing.
-            Fail(new KafkaConnectionException(Address, $"The connection to the broker at {Address} broke while sending {ApiName(key)}.", e));
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        using (var writer = Encode(key, version, request, out int correlationId))
+            await WriteAsync(key, writer, correlationId, pending, cancellationToken);
 
         try
         {
@@ -169,6 +152,51 @@ public sealed partial class KafkaConnection : IAsyncDisposable
                 $"The broker at {Address} did not answer {ApiName(key)} within {Seconds(_options.RequestTimeout)}.");
             Fail(new KafkaConnectionException(Address, $"The connection to the broker at {Address} was closed after a request timed out.", timeout));
             throw timeout;
+        }
+    }
+
+    /// <summary>Encodes size prefix, header and body with the next correlation id into a pooled writer.</summary>
+    private KafkaWriter Encode(ApiKey key, short version, IKafkaMessage request, out int correlationId)
+    {
+        correlationId = Interlocked.Increment(ref _nextCorrelationId);
+        var writer = new KafkaWriter(4096);
+        int sizePosition = writer.ReserveBytes(4);
+        new RequestHeader { ApiKey = key, ApiVersion = version, CorrelationId = correlationId, ClientId = _options.ClientId }
+            .Write(writer, ApiMessages.RequestHeaderVersion(key, version));
+        request.Write(writer, version);
+        writer.PatchInt32(sizePosition, writer.Length - 4);
+        return writer;
+    }
+
+    /// <summary>Writes one encoded request; with a <paramref name="pending"/> entry, its response is awaited by correlation id.</summary>
+    private async Task WriteAsync(ApiKey key, KafkaWriter writer, int correlationId, PendingRequest? pending, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfFailed();
+            if (pending is not null)
+            {
+                _pending[correlationId] = pending;
+                // Fail may have emptied the table just before the line above; then nothing else will fail this request.
+                if (_failure is { } failed)
+                {
+                    _pending.TryRemove(correlationId, out _);
+                    throw failed;
+                }
+            }
+            await _stream.WriteAsync(writer.WrittenMemory, _closing.Token);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The write token is the connection's own: cancellation here means it is closing.
+            var broken = new KafkaConnectionException(Address, $"The connection to the broker at {Address} broke while sending {ApiName(key)}.", e);
+            Fail(broken);
+            if (pending is null) throw _failure ?? broken;
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 
