@@ -19,8 +19,12 @@ public interface IPartitionAssignor
     RebalanceProtocol Protocol => RebalanceProtocol.Eager;
 
     /// <summary>
-    /// Bytes this member adds to its subscription (Subscription.UserData), e.g. the partitions it owned;
-    /// empty when the strategy needs none.
+    /// Bytes this member adds to its subscription (Subscription.UserData); null when the strategy needs
+    /// none. <paramref name="ownedPartitions"/> are the partitions of this member's last assignment and
+    /// <paramref name="generationId"/> the generation it got them in (-1 before the first) — pass them
+    /// under the eager protocol too, although the member revoked them before joining: "sticky" sends
+    /// them here, in Java's StickyAssignor format, because an eager subscription's owned partitions
+    /// are empty.
     /// </summary>
     byte[]? SubscriptionUserData(IReadOnlyCollection<string> topics, IReadOnlyCollection<TopicPartition> ownedPartitions, int generationId) => null;
 
