@@ -4,7 +4,9 @@ using Gregor.Protocol;
 using Gregor.Protocol.Messages;
 using Gregor.Protocol.Records;
 
-namespace Gregor.Client.Tests.Admin;
+// "Administration", not "Admin": a Gregor.Client.Tests.Admin namespace would hide Gregor.Client.Admin
+// from the other tests of this project that write Admin.KafkaAdminClient.
+namespace Gregor.Client.Tests.Administration;
 
 /// <summary>
 /// One in-process broker and one admin client shared by a test class; each test uses topics of its

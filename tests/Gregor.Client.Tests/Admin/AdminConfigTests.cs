@@ -1,7 +1,7 @@
 using Gregor.Client.Admin;
 using Gregor.Client.Config;
 
-namespace Gregor.Client.Tests.Admin;
+namespace Gregor.Client.Tests.Administration;
 
 public sealed class AdminConfigTests
 {

@@ -1,7 +1,7 @@
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 
-namespace Gregor.Client.Tests.Admin;
+namespace Gregor.Client.Tests.Administration;
 
 /// <summary>Describing and changing topic and broker configs against the in-process broker.</summary>
 public sealed class ConfigAdminTests(AdminBrokerFixture fixture) : IClassFixture<AdminBrokerFixture>

@@ -1,7 +1,7 @@
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 
-namespace Gregor.Client.Tests.Admin;
+namespace Gregor.Client.Tests.Administration;
 
 /// <summary>Changing a group's committed offsets from outside it (OffsetCommit with generation -1, OffsetDelete).</summary>
 public sealed class GroupOffsetsAdminTests(AdminBrokerFixture fixture) : IClassFixture<AdminBrokerFixture>

@@ -1,7 +1,7 @@
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 
-namespace Gregor.Client.Tests.Admin;
+namespace Gregor.Client.Tests.Administration;
 
 /// <summary>DeleteRecords against the in-process broker.</summary>
 public sealed class RecordsAdminTests(AdminBrokerFixture fixture) : IClassFixture<AdminBrokerFixture>

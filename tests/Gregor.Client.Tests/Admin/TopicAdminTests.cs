@@ -1,7 +1,7 @@
 using Gregor.Client.Admin;
 using Gregor.Protocol;
 
-namespace Gregor.Client.Tests.Admin;
+namespace Gregor.Client.Tests.Administration;
 
 /// <summary>Creating, listing, describing, growing and deleting topics against the in-process broker.</summary>
 public sealed class TopicAdminTests(AdminBrokerFixture fixture) : IClassFixture<AdminBrokerFixture>
