@@ -21,6 +21,12 @@ public static class ClientApiVersions
         [ApiKey.ApiVersions] = (0, 4),
         [ApiKey.DeleteGroups] = (0, 2),
         [ApiKey.OffsetDelete] = (0, 0),
+        // The consumer. Fetch stops at 12: v13 names topics by id only. JoinGroup from v4 (MEMBER_ID_REQUIRED), LeaveGroup v3+ batches members.
+        [ApiKey.Fetch] = (4, 12),
+        [ApiKey.JoinGroup] = (4, 9),
+        [ApiKey.SyncGroup] = (0, 5),
+        [ApiKey.Heartbeat] = (0, 4),
+        [ApiKey.LeaveGroup] = (0, 5),
         [ApiKey.CreateTopics] = (2, 7),
         [ApiKey.DeleteTopics] = (1, 6),
         [ApiKey.CreatePartitions] = (0, 3),
