@@ -19,6 +19,9 @@ public sealed partial class PartitionLog
 
     private readonly ProducerStateManager _producers = new();
 
+    /// <summary>The log end offset of the snapshot last written or loaded; a close at the same offset need not write another.</summary>
+    private long _snapshotOffset = -1;
+
     /// <summary>The producer state; read it only while no append runs (tests).</summary>
     internal ProducerStateManager Producers => _producers;
 
@@ -150,6 +153,7 @@ public sealed partial class PartitionLog
         try
         {
             ProducerSnapshotFile.Write(Directory, offset, _producers);
+            _snapshotOffset = offset;
             List<long> offsets = ProducerSnapshotFile.List(Directory);
             for (int i = 0; i < offsets.Count - SnapshotsToKeep; i++) File.Delete(ProducerSnapshotFile.PathFor(Directory, offsets[i]));
         }
@@ -188,6 +192,7 @@ public sealed partial class PartitionLog
             _logger.LogWarning("Ignoring producer snapshot {Offset} of {Directory}: {Problem}.", offset, Directory, problem);
         }
         if (replayFrom < 0) _producers.Clear();
+        _snapshotOffset = replayFrom;
         int replayed = ReplayProducers(Math.Max(replayFrom, 0));
         _logger.LogDebug("Producer state of {Directory}: {Producers} producers from snapshot {Snapshot} plus {Batches} replayed batches.",
             Directory, _producers.Count, replayFrom, replayed);
@@ -215,10 +220,18 @@ public sealed partial class PartitionLog
         return replayed;
     }
 
+    /// <summary>At close: a snapshot at the log end, unless the newest one already is (nothing was appended since).</summary>
+    private void TakeProducerSnapshotAtClose()
+    {
+        long logEnd = LogEndOffset;
+        if (logEnd != _snapshotOffset || !File.Exists(ProducerSnapshotFile.PathFor(Directory, logEnd))) TakeProducerSnapshot(logEnd);
+    }
+
     /// <summary>The log was emptied (truncated below its start): no producer state survives, as in Kafka.</summary>
     private void ResetProducerState()
     {
         _producers.Clear();
+        _snapshotOffset = -1;
         foreach (long offset in ProducerSnapshotFile.List(Directory)) File.Delete(ProducerSnapshotFile.PathFor(Directory, offset));
     }
 }

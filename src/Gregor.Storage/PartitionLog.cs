@@ -153,7 +153,7 @@ public sealed partial class PartitionLog
                 active.WriteIndexes();
                 new PartitionCheckpoint(LogStartOffset, FlushedOffset).Write(Directory);
                 // Everything is flushed: the next open loads this snapshot and replays nothing.
-                TakeProducerSnapshot(LogEndOffset);
+                TakeProducerSnapshotAtClose();
                 _closed = true;
                 foreach (var segment in _segments) segment.Close();
             }

@@ -11,6 +11,9 @@ namespace Gregor.Broker.Handlers;
 /// <summary>
 /// Produce (key 0): validates each partition's batch, appends it in request order, and answers once
 /// every append is as durable as the topic promises (fsynced, by default) — or not at all for acks=0.
+/// An idempotent producer's retry of a batch already stored is answered with the original's offsets
+/// once the original is durable (see <see cref="Partition.Append"/>); entries for the same partition
+/// are appended in request order, so each is checked against the sequence the previous one left.
 /// </summary>
 internal sealed class ProduceHandler(TopicManager topics, PartitionRegistry partitions)
     : ApiHandler<ProduceRequest, ProduceResponse>

@@ -102,6 +102,22 @@ public sealed class ProducerSnapshotAndReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_close_with_nothing_appended_since_the_loaded_snapshot_does_not_rewrite_it()
+    {
+        var log = Open();
+        Produce(log, 2);
+        log.Close();
+        string snapshot = ProducerSnapshotFile.PathFor(Dir, 4);
+        var written = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(snapshot, written);
+
+        Open().Close();
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(snapshot));
+        Assert.Equal([4L], Snapshots());
+    }
+
+    [Fact]
     public void Rolls_write_snapshots_and_only_the_newest_two_are_kept()
     {
         var log = Open();
