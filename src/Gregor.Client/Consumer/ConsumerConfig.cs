@@ -52,7 +52,7 @@ public sealed class ConsumerConfig : ClientConfig
     /// <summary><c>max.poll.interval.ms</c>: the member leaves the group when Consume is not called for this long.</summary>
     public int MaxPollIntervalMs { get; set; } = 300_000;
 
-    /// <summary><c>max.poll.records</c>: how many records one ConsumeBatch returns at most.</summary>
+    /// <summary><c>max.poll.records</c>: how many records one <see cref="KafkaConsumer.ConsumeBatch"/> returns at most.</summary>
     public int MaxPollRecords { get; set; } = 500;
 
     /// <summary><c>partition.assignment.strategy</c>: assignor names in order of preference.</summary>

@@ -129,6 +129,9 @@ internal sealed partial class ConsumerCoordinator : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Gives up a JoinGroup still parked at the coordinator (closing): its connection goes, so later requests do not wait behind it.</summary>
+    public void AbandonJoin() => MarkCoordinatorUnknown("the consumer is closing during a rebalance");
+
     /// <summary>Drops the coordinator connection, so the next request finds the coordinator again.</summary>
     private void MarkCoordinatorUnknown(string why)
     {

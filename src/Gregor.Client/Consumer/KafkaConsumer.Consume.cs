@@ -51,6 +51,21 @@ public sealed partial class KafkaConsumer
         }
     }
 
+    /// <summary>
+    /// Up to max.poll.records records: waits up to <paramref name="timeout"/> for the first, then takes
+    /// whatever else is already buffered. Empty when nothing arrived.
+    /// </summary>
+    public IReadOnlyList<ConsumeResult> ConsumeBatch(TimeSpan timeout) => RunSync(() => ConsumeBatchAsync(timeout));
+
+    /// <inheritdoc cref="ConsumeBatch"/>
+    public async Task<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (await ConsumeAsync(timeout, cancellationToken) is not { } first) return [];
+        var batch = new List<ConsumeResult>(Math.Min(_config.MaxPollRecords, 64)) { first };
+        while (batch.Count < _config.MaxPollRecords && TryTakeRecord() is { } next) batch.Add(next);
+        return batch;
+    }
+
     /// <summary>Waits until a record arrives or <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task<ConsumeResult> ConsumeAsync(CancellationToken cancellationToken)
     {

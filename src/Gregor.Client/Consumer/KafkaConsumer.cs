@@ -109,6 +109,8 @@ public sealed partial class KafkaConsumer : IAsyncDisposable, IDisposable
         using var bound = new CancellationTokenSource(TimeSpan.FromMilliseconds(_config.RequestTimeoutMs));
         try
         {
+            if (_autoCommit is { } inFlight) await inFlight; // never throws: it logs
+            if (_join is { IsCompleted: false }) _coordinator?.AbandonJoin(); // LeaveGroup must not queue behind a parked JoinGroup
             if (_subscriptions.IsGroupManaged) await LeaveAsync("the consumer is closing", bound.Token);
             else if (_config.EnableAutoCommit && _coordinator is not null) await CommitQuietlyAsync(bound.Token);
         }

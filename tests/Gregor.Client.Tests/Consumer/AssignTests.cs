@@ -78,6 +78,25 @@ public sealed class AssignTests
     }
 
     [Fact]
+    public async Task ConsumeBatchReturnsAtMostMaxPollRecords()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await CreateTopicAsync(broker, "events", 1);
+        await ProduceAsync(broker, "events", 0, 10);
+        var config = ConsumerSettings(broker);
+        config.MaxPollRecords = 4;
+        await using var consumer = new KafkaConsumer(config);
+        consumer.Assign([new("events", 0)]);
+
+        var batches = new List<IReadOnlyList<ConsumeResult>>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (batches.Sum(b => b.Count) < 10 && DateTime.UtcNow < deadline) batches.Add(consumer.ConsumeBatch(TimeSpan.FromMilliseconds(200)));
+
+        Assert.All(batches, b => Assert.InRange(b.Count, 0, 4));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), batches.SelectMany(b => b).Select(r => r.Offset));
+    }
+
+    [Fact]
     public async Task AutoOffsetResetNoneIsAClearError()
     {
         await using var broker = await TestBroker.StartAsync();
