@@ -99,7 +99,7 @@ public sealed class KafkaBroker : IAsyncDisposable
                 AdvertisedPort(listener.LocalEndPoint.Port, settings),
                 ClusterIdentityFile.LoadOrCreateClusterId(dataDirectory));
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            listener.Start(BuildDispatcher(topics, partitions, groups, producerIds, settings, identity, stopping.Task));
+            listener.Start(BuildDispatcher(topics, partitions, groups, producerIds, settings, identity, dataDirectory, stopping.Task));
             logger.LogInformation("Gregor broker {NodeId} listening on {EndPoint}, data in {DataDirectory}", identity.NodeId, listener.LocalEndPoint, dataDirectory);
             return Task.FromResult(new KafkaBroker(options, listener, logs, topics, groups, logger, stopping));
         }
@@ -113,7 +113,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     }
 
     private static RequestDispatcher BuildDispatcher(TopicManager topics, PartitionRegistry partitions, GroupCoordinator groups,
-        ProducerIdAllocator producerIds, BrokerSettings settings, BrokerIdentity identity, Task stopping)
+        ProducerIdAllocator producerIds, BrokerSettings settings, BrokerIdentity identity, string dataDirectory, Task stopping)
     {
         RequestDispatcher? dispatcher = null;
         var handlers = new List<ApiHandler>
@@ -130,6 +130,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             new AlterConfigsHandler(topics),
             new IncrementalAlterConfigsHandler(topics),
             new DeleteRecordsHandler(topics, partitions),
+            new DescribeLogDirsHandler(topics, partitions, dataDirectory),
             new FindCoordinatorHandler(groups, identity),
             new JoinGroupHandler(groups),
             new SyncGroupHandler(groups),

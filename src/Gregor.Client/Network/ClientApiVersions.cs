@@ -34,6 +34,7 @@ public static class ClientApiVersions
         [ApiKey.AlterConfigs] = (0, 2),
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DeleteRecords] = (0, 2),
+        [ApiKey.DescribeLogDirs] = (0, 4),
     };
 
     public static bool TryGetRange(ApiKey key, out short min, out short max)

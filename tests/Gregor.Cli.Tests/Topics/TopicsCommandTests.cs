@@ -104,9 +104,9 @@ public sealed class TopicsCommandTests
         string[] lines = run.Out.Split(Environment.NewLine);
         Assert.Matches(@"^TOPIC\s+TOPIC-ID\s+PARTITIONS\s+REPLICATION-FACTOR\s+CONFIGS$", lines[0]);
         Assert.Matches(@"^orders\s+[0-9a-f-]{36}\s+2\s+1\s+retention\.ms=60000$", lines[1]);
-        Assert.Matches(@"^TOPIC\s+PARTITION\s+LEADER\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+LOG-END-OFFSET$", lines[3]);
-        Assert.Matches(@"^orders\s+0\s+0\s+0\s+0\s+2\s+5$", lines[4]);
-        Assert.Matches(@"^orders\s+1\s+0\s+0\s+0\s+0\s+3$", lines[5]);
+        Assert.Matches(@"^TOPIC\s+PARTITION\s+LEADER\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+LOG-END-OFFSET\s+SIZE-BYTES$", lines[3]);
+        Assert.Matches(@"^orders\s+0\s+0\s+0\s+0\s+2\s+5\s+[1-9][0-9]*$", lines[4]);
+        Assert.Matches(@"^orders\s+1\s+0\s+0\s+0\s+0\s+3\s+[1-9][0-9]*$", lines[5]);
     }
 
     [Fact]
@@ -128,6 +128,8 @@ public sealed class TopicsCommandTests
         Assert.Equal([0], partition.GetProperty("isr").EnumerateArray().Select(i => i.GetInt32()));
         Assert.Equal(0, partition.GetProperty("logStartOffset").GetInt64());
         Assert.Equal(4, partition.GetProperty("logEndOffset").GetInt64());
+        Assert.True(partition.GetProperty("sizeBytes").GetInt64() > 0);
+        Assert.Equal(0, topic.GetProperty("partitions")[0].GetProperty("sizeBytes").GetInt64());
     }
 
     [Fact]

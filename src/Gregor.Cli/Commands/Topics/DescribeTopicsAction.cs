@@ -9,11 +9,14 @@ namespace Gregor.Cli.Commands.Topics;
 /// <summary>
 /// <c>gregor topics describe [TOPIC...]</c>: one row per topic (id, partition count, replication factor,
 /// configs that differ from the defaults), then one row per partition (leader, replicas, ISR, log start
-/// and end offsets). Size on disk is not shown: it needs DescribeLogDirs, which the broker does not offer yet.
+/// and end offsets, bytes on disk).
 /// </summary>
 internal static class DescribeTopicsAction
 {
     private sealed record Described(TopicDescription Topic, IReadOnlyList<ConfigEntry> Overrides);
+
+    /// <summary>What the partition table shows beyond the metadata; null where the broker did not say.</summary>
+    private sealed record PartitionFigures(long? LogStartOffset, long? LogEndOffset, long? SizeBytes);
 
     public static async Task<int> RunAsync(KafkaAdminClient admin, TopicsCommandLine line, CliConsole console, CancellationToken cancellationToken)
     {
@@ -43,16 +46,19 @@ internal static class DescribeTopicsAction
         var partitions = topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p.Partition))).ToList();
         var starts = await admin.ListOffsetsAsync(partitions, OffsetSpec.Earliest, cancellationToken);
         var ends = await admin.ListOffsetsAsync(partitions, OffsetSpec.Latest, cancellationToken);
+        var sizes = await admin.DescribePartitionSizesAsync(names, cancellationToken);
+        var figures = partitions.ToDictionary(p => p, p => new PartitionFigures(
+            starts.GetValueOrDefault(p)?.Offset, ends.GetValueOrDefault(p)?.Offset, sizes.TryGetValue(p, out long size) ? size : null));
 
         if (line.Json)
-            await WriteJsonAsync(console, described, starts, ends);
+            await WriteJsonAsync(console, described, figures);
         else
-            await WriteTablesAsync(console, described, starts, ends);
+            await WriteTablesAsync(console, described, figures);
         return ExitCodes.Success;
     }
 
     private static async Task WriteTablesAsync(CliConsole console, List<Described> described,
-        IReadOnlyDictionary<TopicPartition, ListedOffset> starts, IReadOnlyDictionary<TopicPartition, ListedOffset> ends)
+        Dictionary<TopicPartition, PartitionFigures> figures)
     {
         if (described.Count == 0)
         {
@@ -66,19 +72,19 @@ internal static class DescribeTopicsAction
         await console.Out.WriteAsync(summary.ToString());
         await console.Out.WriteLineAsync();
 
-        var table = new TextTable("TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START-OFFSET", "LOG-END-OFFSET");
+        var table = new TextTable("TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START-OFFSET", "LOG-END-OFFSET", "SIZE-BYTES");
         foreach (var (topic, _) in described)
             foreach (var p in topic.Partitions)
             {
-                var key = new TopicPartition(topic.Name, p.Partition);
+                var f = figures[new TopicPartition(topic.Name, p.Partition)];
                 table.Add(topic.Name, p.Partition, p.LeaderId < 0 ? "none" : p.LeaderId, Ids(p.Replicas), Ids(p.InSyncReplicas),
-                    starts.GetValueOrDefault(key)?.Offset, ends.GetValueOrDefault(key)?.Offset);
+                    f.LogStartOffset, f.LogEndOffset, f.SizeBytes);
             }
         await console.Out.WriteAsync(table.ToString());
     }
 
     private static Task WriteJsonAsync(CliConsole console, List<Described> described,
-        IReadOnlyDictionary<TopicPartition, ListedOffset> starts, IReadOnlyDictionary<TopicPartition, ListedOffset> ends) =>
+        Dictionary<TopicPartition, PartitionFigures> figures) =>
         CliJson.WriteAsync(console, described.Select(d => new
         {
             name = d.Topic.Name,
@@ -92,8 +98,9 @@ internal static class DescribeTopicsAction
                 leader = p.LeaderId < 0 ? (int?)null : p.LeaderId,
                 replicas = p.Replicas,
                 isr = p.InSyncReplicas,
-                logStartOffset = starts.GetValueOrDefault(new TopicPartition(d.Topic.Name, p.Partition))?.Offset,
-                logEndOffset = ends.GetValueOrDefault(new TopicPartition(d.Topic.Name, p.Partition))?.Offset,
+                logStartOffset = figures[new TopicPartition(d.Topic.Name, p.Partition)].LogStartOffset,
+                logEndOffset = figures[new TopicPartition(d.Topic.Name, p.Partition)].LogEndOffset,
+                sizeBytes = figures[new TopicPartition(d.Topic.Name, p.Partition)].SizeBytes,
             }),
         }));
 
