@@ -1,7 +1,12 @@
+using Microsoft.Extensions.Logging;
+
 namespace Gregor.Client.Consumer;
 
 public sealed partial class KafkaConsumer
 {
+    /// <summary>Why the last position look-up left partitions without a position (for logs and Position's timeout).</summary>
+    private readonly Dictionary<TopicPartition, string> _lastPositionFailures = [];
+
     /// <summary>
     /// Commits the position of every assigned partition: the offset after the last record Consume
     /// returned. Call it after processing those records for at-least-once delivery.
@@ -55,11 +60,18 @@ public sealed partial class KafkaConsumer
     {
         ThrowIfClosed();
         PartitionState state = _subscriptions.Require(partition);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             lock (_subscriptions.Sync)
                 if (state.HasPosition) return state.Position;
+            if (clock.ElapsedMilliseconds > _config.RequestTimeoutMs)
+                throw new KafkaTimeoutException($"The position of {partition} could not be looked up within {_config.RequestTimeoutMs} ms" +
+                    (_lastPositionFailures.TryGetValue(partition, out var reason) ? $": {reason}." : "."));
             await ResolvePositionsAsync(cancellationToken);
+            bool known;
+            lock (_subscriptions.Sync) known = state.HasPosition;
+            if (!known) await Task.Delay(_config.RetryBackoffMs, cancellationToken);
         }
     }
 
@@ -120,6 +132,7 @@ public sealed partial class KafkaConsumer
     /// </summary>
     private async Task ResolvePositionsAsync(CancellationToken cancellationToken)
     {
+        _lastPositionFailures.Clear();
         var unknown = new List<(PartitionState State, int Version, AutoOffsetReset? Reset)>();
         lock (_subscriptions.Sync)
             foreach (var state in _subscriptions.States())
@@ -160,12 +173,15 @@ public sealed partial class KafkaConsumer
         foreach (var group in toReset.GroupBy(r => r.Reset))
         {
             long spec = group.Key == AutoOffsetReset.Earliest ? OffsetLookup.Earliest : OffsetLookup.Latest;
-            var offsets = await OffsetLookup.ListAsync(_cluster, [.. group.Select(r => r.State.Partition)], spec, _config.IsolationLevel, cancellationToken);
+            var offsets = await OffsetLookup.ListAsync(_cluster, [.. group.Select(r => r.State.Partition)], spec, _config.IsolationLevel,
+                _lastPositionFailures, cancellationToken);
             lock (_subscriptions.Sync)
                 foreach (var (state, version, _) in group)
                     if (state.Version == version && offsets.TryGetValue(state.Partition, out long offset)) state.Seek(offset);
         }
         _fetcher.Wake();
+        foreach (var (partition, reason) in _lastPositionFailures)
+            _log.LogDebug("No position for {Partition} yet ({Reason}); trying again.", partition, reason);
     }
 
     private void RequireCommitGroup()

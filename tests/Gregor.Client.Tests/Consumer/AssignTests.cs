@@ -78,6 +78,23 @@ public sealed class AssignTests
     }
 
     [Fact]
+    public async Task APartitionThatDoesNotExistDoesNotHoldUpTheOthers()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await CreateTopicAsync(broker, "events", 1);
+        await ProduceAsync(broker, "events", 0, 3);
+        var config = ConsumerSettings(broker);
+        config.RequestTimeoutMs = 1_000;
+        await using var consumer = new KafkaConsumer(config);
+        consumer.Assign([new("events", 0), new("events", 5)]);
+
+        Assert.Equal(["v-0", "v-1", "v-2"], ConsumeMany(consumer, 3).Select(r => Text(r.Value)));
+        var error = Assert.Throws<KafkaTimeoutException>(() => consumer.Position(new("events", 5)));
+        Assert.Contains("events-5", error.Message);
+        Assert.Contains("has no partition 5", error.Message);
+    }
+
+    [Fact]
     public async Task ConsumeBatchReturnsAtMostMaxPollRecords()
     {
         await using var broker = await TestBroker.StartAsync();
