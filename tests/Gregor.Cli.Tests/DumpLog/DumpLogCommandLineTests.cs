@@ -37,6 +37,18 @@ public sealed class DumpLogCommandLineTests
     }
 
     [Fact]
+    public async Task ADataDirectoryPointsToItsPartitionDirectories()
+    {
+        using var log = SampleLog.Create();
+        File.WriteAllText(Path.Combine(log.Root, "meta.properties"), "cluster.id=x");
+
+        var run = await DumpLogRun.RunAsync(log.Root);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"gregor dump-log: '{log.Root}' holds directories, not segments: give a partition directory such as '{log.Directory}'." + Environment.NewLine, run.Error);
+    }
+
+    [Fact]
     public async Task HelpHasExamplesAndEveryOption()
     {
         var run = await DumpLogRun.RunAsync("--help");

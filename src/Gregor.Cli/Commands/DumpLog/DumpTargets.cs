@@ -46,6 +46,9 @@ internal static class DumpTargets
             else if (Directory.Exists(path))
             {
                 var inDirectory = Directory.EnumerateFiles(path).Select(Classify).ToList();
+                if (!inDirectory.Exists(t => t.Kind != DumpFileKind.Other)
+                    && Directory.EnumerateDirectories(path).FirstOrDefault() is { } partition)
+                    throw new UsageException($"'{path}' holds directories, not segments: give a partition directory such as '{partition}'.");
                 if (inDirectory.Count == 0)
                     throw new UsageException($"directory '{path}' holds no files; give a partition directory (DATA_DIR/TOPIC-PARTITION) or its files.");
                 inDirectory.Sort(InReadingOrder);
