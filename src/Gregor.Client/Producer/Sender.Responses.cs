@@ -13,33 +13,39 @@ internal sealed partial class Sender
     /// <summary>Sends one Produce request and settles each of its batches from the answer (or from the failure).</summary>
     private async Task SendAsync(NodeState node, KafkaConnection connection, List<ProducerBatch> batches)
     {
+        // Settling hands a batch back to the pool, so its partition is read once, before any is settled.
+        var partitions = new TopicPartition[batches.Count];
+        for (int i = 0; i < batches.Count; i++) partitions[i] = batches[i].TopicPartition;
+        var settled = new bool[batches.Count];
         try
         {
             ProduceRequest request = BuildRequest(batches);
             if (_config.Acks == ProducerAcks.None)
             {
                 await connection.SendWithoutResponseAsync(ApiKey.Produce, node.ProduceVersion, request);
-                foreach (ProducerBatch batch in batches) Settle(batch, ErrorCode.None, -1, -1, null);
+                for (int i = 0; i < batches.Count; i++) SettleOnce(batches, settled, i, ErrorCode.None, -1, -1, null);
                 return;
             }
             ProduceResponse response = await connection.SendAsync<ProduceResponse>(ApiKey.Produce, node.ProduceVersion, request);
-            Settle(batches, response);
+            Settle(batches, partitions, settled, response);
         }
         catch (KafkaException e)
         {
             _lastProblem = e.Message;
-            _log.LogWarning("Produce to broker {Node} failed ({Reason}); {Count} batches will be retried.", node.Id, e.Message, batches.Count);
-            foreach (ProducerBatch batch in batches)
+            _log.LogWarning("Produce to broker {Node} failed ({Reason}); its batches will be retried.", node.Id, e.Message);
+            for (int i = 0; i < batches.Count; i++)
             {
-                _cluster.MarkStale(batch.TopicPartition.Topic);
-                Settle(batch, ErrorCode.NetworkException, -1, -1, e);
+                if (settled[i]) continue;
+                _cluster.MarkStale(partitions[i].Topic);
+                SettleOnce(batches, settled, i, ErrorCode.NetworkException, -1, -1, e);
             }
         }
         catch (Exception e)
         {
             _log.LogError(e, "Producing to broker {Node} failed unexpectedly.", node.Id);
             var failure = new KafkaException($"Producing to broker {node.Id} failed: {e.Message}", e);
-            foreach (ProducerBatch batch in batches) Settle(batch, ErrorCode.UnknownServerError, -1, -1, failure, retriable: false);
+            for (int i = 0; i < batches.Count; i++)
+                if (!settled[i]) SettleOnce(batches, settled, i, ErrorCode.UnknownServerError, -1, -1, failure, retriable: false);
         }
         finally
         {
@@ -48,28 +54,31 @@ internal sealed partial class Sender
         }
     }
 
-    private void Settle(List<ProducerBatch> batches, ProduceResponse response)
+    private void Settle(List<ProducerBatch> batches, TopicPartition[] partitions, bool[] settled, ProduceResponse response)
     {
-        var answered = new bool[batches.Count];
         foreach (ProduceResponse.TopicProduceResponse topic in response.Responses)
         {
             foreach (ProduceResponse.PartitionProduceResponse partition in topic.PartitionResponses)
             {
-                int at = batches.FindIndex(b => b.TopicPartition.Partition == partition.Index && b.TopicPartition.Topic == topic.Name);
-                if (at < 0 || answered[at]) continue;
-                answered[at] = true;
+                int at = Array.IndexOf(partitions, new TopicPartition(topic.Name, partition.Index));
+                if (at < 0 || settled[at]) continue;
                 var error = (ErrorCode)partition.ErrorCode;
                 KafkaException? failure = error == ErrorCode.None ? null
-                    : KafkaErrorException.From(error, $"Producing to {batches[at].TopicPartition} failed", partition.ErrorMessage);
-                Settle(batches[at], error, partition.BaseOffset, partition.LogAppendTimeMs, failure);
+                    : KafkaErrorException.From(error, $"Producing to {partitions[at]} failed", partition.ErrorMessage);
+                SettleOnce(batches, settled, at, error, partition.BaseOffset, partition.LogAppendTimeMs, failure);
             }
         }
         for (int i = 0; i < batches.Count; i++)
-        {
-            if (answered[i]) continue;
-            Settle(batches[i], ErrorCode.NetworkException, -1, -1,
-                new KafkaException($"The broker's answer to Produce said nothing about {batches[i].TopicPartition}."));
-        }
+            if (!settled[i])
+                SettleOnce(batches, settled, i, ErrorCode.NetworkException, -1, -1,
+                    new KafkaException($"The broker's answer to Produce said nothing about {partitions[i]}."));
+    }
+
+    private void SettleOnce(List<ProducerBatch> batches, bool[] settled, int index, ErrorCode error, long baseOffset, long logAppendTime,
+        KafkaException? failure, bool? retriable = null)
+    {
+        settled[index] = true;
+        Settle(batches[index], error, baseOffset, logAppendTime, failure, retriable);
     }
 
     /// <summary>Completes, requeues or fails one batch after its request came back.</summary>

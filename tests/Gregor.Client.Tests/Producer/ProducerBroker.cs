@@ -28,16 +28,20 @@ internal sealed class ProducerBroker : IAsyncDisposable
     public int Port { get; }
     public string Bootstrap => $"127.0.0.1:{Port}";
 
-    public static async Task<ProducerBroker> StartAsync(int partitions = 1)
+    /// <summary>Clients are told to connect to this port instead of the broker's own (a proxy in front of it).</summary>
+    public int? AdvertisedPort { get; private init; }
+
+    public static async Task<ProducerBroker> StartAsync(int partitions = 1, int? advertisedPort = null)
     {
         string dataDirectory = Path.Combine(Path.GetTempPath(), "gregor-producer-test-" + Guid.NewGuid().ToString("N")[..12]);
-        var broker = await KafkaBroker.StartAsync(Options(dataDirectory, 0, partitions));
-        return new ProducerBroker(dataDirectory, partitions, broker);
+        var broker = await KafkaBroker.StartAsync(Options(dataDirectory, 0, partitions, advertisedPort));
+        return new ProducerBroker(dataDirectory, partitions, broker) { AdvertisedPort = advertisedPort };
     }
 
-    private static BrokerOptions Options(string dataDirectory, int port, int partitions)
+    private static BrokerOptions Options(string dataDirectory, int port, int partitions, int? advertisedPort)
     {
         var options = new BrokerOptions { Host = "127.0.0.1", Port = port, DataDirectory = dataDirectory };
+        if (advertisedPort is { } advertised) options.Settings["advertised.port"] = advertised.ToString();
         options.Settings["num.partitions"] = partitions.ToString();
         options.Settings["log.flush.mode"] = "page-cache";
         options.Settings["offsets.topic.num.partitions"] = "1";
@@ -54,13 +58,13 @@ internal sealed class ProducerBroker : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync();
-        _broker = await KafkaBroker.StartAsync(Options(_dataDirectory, Port, _partitions));
+        _broker = await KafkaBroker.StartAsync(Options(_dataDirectory, Port, _partitions, AdvertisedPort));
     }
 
     /// <summary>A producer config pointed at this broker with short timeouts suited to tests.</summary>
     public ProducerConfig Config(Action<ProducerConfig>? adjust = null)
     {
-        var config = new ProducerConfig { BootstrapServers = Bootstrap, RequestTimeoutMs = 5_000, DeliveryTimeoutMs = 20_000, MaxBlockMs = 10_000 };
+        var config = new ProducerConfig { BootstrapServers = $"127.0.0.1:{AdvertisedPort ?? Port}", RequestTimeoutMs = 5_000, DeliveryTimeoutMs = 20_000, MaxBlockMs = 10_000 };
         adjust?.Invoke(config);
         return config;
     }
