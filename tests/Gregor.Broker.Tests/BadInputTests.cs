@@ -82,7 +82,7 @@ public sealed class BadInputTests
         Assert.Equal((short)ErrorCode.UnsupportedVersion, answer.ErrorCode);
         ApiVersionsResponse.ApiVersion apiVersions = answer.ApiKeys.Single(k => k.ApiKey == (short)ApiKey.ApiVersions);
         Assert.Equal(3, apiVersions.MaxVersion);
-        Assert.Contains(answer.ApiKeys, k => k.ApiKey == (short)ApiKey.Produce && k.MinVersion == 3);
+        Assert.Contains(answer.ApiKeys, k => k.ApiKey == (short)ApiKey.Produce && k.MinVersion == 0);
     }
 
     [Fact]

@@ -19,7 +19,9 @@ internal sealed class ProduceHandler(TopicManager topics, PartitionRegistry part
     : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey Key => ApiKey.Produce;
-    public override short MinVersion => 3;
+    // v0–2 carry record batches v2 as well as v3 does (older message formats are refused by the validator). They
+    // are listed because librdkafka compresses with gzip, snappy or lz4 only when the broker's range reaches v0.
+    public override short MinVersion => 0;
     public override short MaxVersion => 9;
 
 

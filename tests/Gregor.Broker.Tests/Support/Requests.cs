@@ -17,7 +17,8 @@ public static class Requests
         return client.SendAsync(ApiKey.CreateTopics, 5, request.Write, CreateTopicsResponse.Read);
     }
 
-    public static Task<ProduceResponse> ProduceAsync(this RawClient client, string topic, int partition, byte[] batch, short acks = -1)
+    public static Task<ProduceResponse> ProduceAsync(this RawClient client, string topic, int partition, byte[] batch, short acks = -1,
+        short version = 8)
     {
         var request = new ProduceRequest
         {
@@ -32,11 +33,11 @@ public static class Requests
                 },
             ],
         };
-        return client.SendAsync(ApiKey.Produce, 8, request.Write, ProduceResponse.Read);
+        return client.SendAsync(ApiKey.Produce, version, request.Write, ProduceResponse.Read);
     }
 
     public static Task<FetchResponse> FetchAsync(this RawClient client, string topic, int partition, long offset,
-        int maxWaitMs = 0, int minBytes = 1, int maxBytes = 50 * 1024 * 1024, int partitionMaxBytes = 1024 * 1024)
+        int maxWaitMs = 0, int minBytes = 1, int maxBytes = 50 * 1024 * 1024, int partitionMaxBytes = 1024 * 1024, short version = 11)
     {
         var request = new FetchRequest
         {
@@ -53,7 +54,7 @@ public static class Requests
                 },
             ],
         };
-        return client.SendAsync(ApiKey.Fetch, 11, request.Write, FetchResponse.Read, TimeSpan.FromSeconds(maxWaitMs / 1000.0 + 10));
+        return client.SendAsync(ApiKey.Fetch, version, request.Write, FetchResponse.Read, TimeSpan.FromSeconds(maxWaitMs / 1000.0 + 10));
     }
 
     public static Task<ListOffsetsResponse> ListOffsetAsync(this RawClient client, string topic, int partition, long timestamp)
