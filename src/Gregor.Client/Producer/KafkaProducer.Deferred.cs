@@ -74,8 +74,7 @@ public sealed partial class KafkaProducer
         TopicState state = await WaitForMetadataAsync(deferred.Topic, deferred.Record.Partition, deferred.Started, deferred.CancellationToken);
         TimeSpan left = _maxBlock - Stopwatch.GetElapsedTime(deferred.Started);
         if (!await _accumulator.Memory.TakeAsync(size, left > TimeSpan.Zero ? left : TimeSpan.Zero, deferred.CancellationToken))
-            throw new KafkaTimeoutException(
-                $"No room for the record in buffer.memory ({_config.BufferMemory} bytes) within max.block.ms ({_config.MaxBlockMs} ms): records are produced faster than the brokers take them.");
+            throw BufferFull();
         Append(state, deferred.Record, size, deferred.Callback, deferred.Task);
     }
 

@@ -78,7 +78,7 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
     /// <exception cref="KafkaException">The record cannot be queued (too large, no buffer space in time, unknown topic, producer closed).</exception>
     public void Produce(string topic, ProducerRecord record, Action<DeliveryReport>? onDelivery = null)
     {
-        if (TryAppend(topic, record, onDelivery, null)) return;
+        if (TryAppend(topic, record, onDelivery, null, blockForMemory: true)) return;
         Defer(topic, record, onDelivery, null, blocking: true, CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -130,7 +130,8 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The fast path: metadata known, buffer space free. False sends the caller to the slow path.</summary>
-    private bool TryAppend(string topic, in ProducerRecord record, Action<DeliveryReport>? callback, TaskCompletionSource<DeliveryResult>? task)
+    private bool TryAppend(string topic, in ProducerRecord record, Action<DeliveryReport>? callback, TaskCompletionSource<DeliveryResult>? task,
+        bool blockForMemory = false)
     {
         ArgumentNullException.ThrowIfNull(topic);
         if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(KafkaProducer), "The producer is closed; records can no longer be produced.");
@@ -139,10 +140,18 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
         if (Volatile.Read(ref _deferredCount) > 0) return false; // records already waiting go first
         TopicState state = _accumulator.Topic(topic);
         if (!state.HasMetadata || record.Partition >= state.Partitions.Length) return false;
-        if (!_accumulator.Memory.TryTake(size)) return false;
+        if (!_accumulator.Memory.TryTake(size))
+        {
+            // The synchronous Produce waits on its own thread, as Kafka's send() does: no queueing, no allocation.
+            if (!blockForMemory) return false;
+            if (!_accumulator.Memory.Take(size, _maxBlock)) throw BufferFull();
+        }
         Append(state, record, size, callback, task);
         return true;
     }
+
+    private KafkaTimeoutException BufferFull() => new(
+        $"No room for the record in buffer.memory ({_config.BufferMemory} bytes) within max.block.ms ({_config.MaxBlockMs} ms): records are produced faster than the brokers take them.");
 
     private void Append(TopicState state, in ProducerRecord record, int size, Action<DeliveryReport>? callback, TaskCompletionSource<DeliveryResult>? task)
     {

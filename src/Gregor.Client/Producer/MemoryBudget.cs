@@ -7,10 +7,11 @@ namespace Gregor.Client.Producer;
 /// </summary>
 internal sealed class MemoryBudget(long capacity)
 {
-    private readonly Lock _lock = new();
+    private readonly object _lock = new(); // a Monitor: blocked threads wait on it
     private readonly LinkedList<Waiter> _waiters = new();
     private long _available = capacity;
     private int _waiterCount;
+    private int _blockedThreads;
 
     public long Available => Interlocked.Read(ref _available);
 
@@ -50,12 +51,39 @@ internal sealed class MemoryBudget(long capacity)
         }
     }
 
+    /// <summary>Takes <paramref name="bytes"/>, blocking the calling thread up to <paramref name="maxBlock"/>; false when time ran out.</summary>
+    public bool Take(long bytes, TimeSpan maxBlock)
+    {
+        if (TryTake(bytes)) return true;
+        long deadline = Environment.TickCount64 + (long)maxBlock.TotalMilliseconds;
+        lock (_lock)
+        {
+            _blockedThreads++;
+            try
+            {
+                while (true)
+                {
+                    // Tried under the lock Release pulses under: no wake-up is lost between the try and the wait.
+                    if (TryTake(bytes)) return true;
+                    long left = deadline - Environment.TickCount64;
+                    if (left <= 0) return false;
+                    Monitor.Wait(_lock, (int)Math.Min(left, int.MaxValue));
+                }
+            }
+            finally
+            {
+                _blockedThreads--;
+            }
+        }
+    }
+
     public void Release(long bytes)
     {
         Interlocked.Add(ref _available, bytes);
-        if (Volatile.Read(ref _waiterCount) == 0) return;
+        if (Volatile.Read(ref _waiterCount) == 0 && Volatile.Read(ref _blockedThreads) == 0) return;
         lock (_lock)
         {
+            Monitor.PulseAll(_lock);
             foreach (var waiter in _waiters) waiter.Signal.TrySetResult();
             _waiters.Clear();
             Volatile.Write(ref _waiterCount, 0);

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Gregor.Protocol.Records;
 
 namespace Gregor.Client.Producer;
@@ -14,7 +12,7 @@ namespace Gregor.Client.Producer;
 internal sealed class ProducerBatch
 {
     private readonly RecordBatchBuilder _builder;
-    private readonly ArrayBufferWriter<byte> _sealed = new(16_384);
+    private readonly RentedBuffer _sealed = new();
     private Completion[] _completions = new Completion[64];
 
     public ProducerBatch(CompressionType compression) => _builder = new RecordBatchBuilder(compression);
@@ -67,7 +65,7 @@ internal sealed class ProducerBatch
     /// <summary>Rewrites producer id, epoch and sequence in the sealed bytes (after an epoch bump) and fixes the CRC.</summary>
     public void Restamp(long producerId, short producerEpoch, int sequence)
     {
-        Span<byte> bytes = MemoryMarshal.AsMemory(_sealed.WrittenMemory).Span;
+        Span<byte> bytes = _sealed.WrittenSpan;
         BinaryPrimitives.WriteInt64BigEndian(bytes[RecordBatchHeader.ProducerIdOffset..], producerId);
         BinaryPrimitives.WriteInt16BigEndian(bytes[RecordBatchHeader.ProducerEpochOffset..], producerEpoch);
         BinaryPrimitives.WriteInt32BigEndian(bytes[RecordBatchHeader.BaseSequenceOffset..], sequence);
@@ -107,7 +105,7 @@ internal sealed class ProducerBatch
     {
         Array.Clear(_completions, 0, RecordCount);
         _builder.Reset();
-        _sealed.ResetWrittenCount();
+        _sealed.Return();
         RecordCount = 0;
         ReservedMemory = 0;
         IsSealed = false;
