@@ -75,7 +75,7 @@ internal sealed class BackupCommand(KafkaClientOptions? clientOptions = null) : 
         BackupResult result;
         try
         {
-            await using KafkaAdminClient admin = await ConnectAsync(bootstrap, _clientOptions, cancellationToken);
+            await using KafkaAdminClient admin = await AdminConnection.ConnectAsync(bootstrap, _clientOptions, cancellationToken);
             result = await new BackupEngine(admin, _clientOptions) { Progress = progress.Callback }.RunAsync(options, cancellationToken);
         }
         catch (Exception e) when (e is KafkaException or BackupFormatException or IOException or UnauthorizedAccessException)
@@ -120,16 +120,4 @@ internal sealed class BackupCommand(KafkaClientOptions? clientOptions = null) : 
         return bytes;
     }
 
-    /// <summary>Connects the admin client; a malformed address is a usage error.</summary>
-    internal static async Task<KafkaAdminClient> ConnectAsync(string bootstrap, KafkaClientOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await KafkaAdminClient.ConnectAsync(bootstrap, options, cancellationToken);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--bootstrap-server: {e.Message}");
-        }
-    }
 }

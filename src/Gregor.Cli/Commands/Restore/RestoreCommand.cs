@@ -83,7 +83,7 @@ internal sealed class RestoreCommand(KafkaClientOptions? clientOptions = null) :
             RestoreResult result;
             try
             {
-                await using KafkaAdminClient admin = await BackupCommand.ConnectAsync(bootstrap, _clientOptions, cancellationToken);
+                await using KafkaAdminClient admin = await AdminConnection.ConnectAsync(bootstrap, _clientOptions, cancellationToken);
                 result = await new RestoreEngine(admin, _clientOptions) { Progress = progress.Callback }.RunAsync(options, cancellationToken);
             }
             finally

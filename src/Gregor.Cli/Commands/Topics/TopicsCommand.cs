@@ -63,7 +63,7 @@ internal sealed class TopicsCommand(KafkaClientOptions? clientOptions = null) : 
         TopicsCommandLine line = TopicsCommandLine.Parse(arguments);
         try
         {
-            await using var admin = await ConnectAsync(line.BootstrapServer, cancellationToken);
+            await using var admin = await AdminConnection.ConnectAsync(line.BootstrapServer, _clientOptions, cancellationToken);
             return line.Subcommand switch
             {
                 "list" => await ListTopicsAction.RunAsync(admin, line, console, cancellationToken),
@@ -79,17 +79,6 @@ internal sealed class TopicsCommand(KafkaClientOptions? clientOptions = null) : 
         }
     }
 
-    private async Task<KafkaAdminClient> ConnectAsync(string bootstrapServer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await KafkaAdminClient.ConnectAsync(bootstrapServer, _clientOptions, cancellationToken);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--bootstrap-server: {e.Message}");
-        }
-    }
 
     /// <summary>A refusal or failure: one sentence on stderr, exit code 1.</summary>
     internal static async Task<int> FailAsync(CliConsole console, string sentence)
