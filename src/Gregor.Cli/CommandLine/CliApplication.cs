@@ -6,7 +6,7 @@ namespace Gregor.Cli.CommandLine;
 /// <summary>Picks the sub-command named by the first argument and turns failures into exit codes.</summary>
 internal static class CliApplication
 {
-    private static readonly ICliCommand[] Commands = [new ServeCommand(), new Commands.Groups.GroupsCommand(), new Commands.Topics.TopicsCommand(), new Commands.DumpLog.DumpLogCommand(), new Commands.Produce.ProduceCommand(), new Commands.Consume.ConsumeCommand(), new Commands.Perf.PerfCommand(), new Commands.Backup.BackupCommand(), new Commands.Restore.RestoreCommand(), new Commands.Verify.VerifyCommand()];
+    private static readonly ICliCommand[] Commands = [new ServeCommand(), new Commands.Groups.GroupsCommand(), new Commands.Topics.TopicsCommand(), new Commands.DumpLog.DumpLogCommand(), new Commands.Produce.ProduceCommand(), new Commands.Consume.ConsumeCommand(), new Commands.Perf.PerfCommand(), new Commands.Backup.BackupCommand(), new Commands.Restore.RestoreCommand(), new Commands.Verify.VerifyCommand(), new Commands.Mirror.MirrorCommand()];
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
