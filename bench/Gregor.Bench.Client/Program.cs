@@ -4,7 +4,7 @@ BenchOptions options;
 try
 {
     options = BenchOptions.Parse(args);
-    if (options.Mode is not ("producer")) throw new ArgumentException($"Unknown mode '{options.Mode}'.");
+    if (options.Mode is not ("producer" or "consumer")) throw new ArgumentException($"Unknown mode '{options.Mode}'.");
 }
 catch (ArgumentException e)
 {
@@ -25,6 +25,7 @@ try
     switch (options.Mode)
     {
         case "producer": await ProducerBenchmark.RunAsync(options); break;
+        case "consumer": await ConsumerBenchmark.RunAsync(options); break;
     }
     return 0;
 }
