@@ -22,6 +22,7 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
     private readonly Dictionary<TopicPartition, PartitionProgress> _partitions = [];
     private readonly List<string> _warnings = [];
     private KafkaException? _deliveryFailure;
+    private string? _lastProgress;
 
     /// <summary>A line after each sync round of a continuous run (records copied, lag).</summary>
     public Action<string>? Progress { get; init; }
@@ -182,8 +183,12 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
         if (Progress is null) return;
         var ends = await source.ListOffsetsAsync(_partitions.Keys, OffsetSpec.Latest, cancellationToken);
         long lag = _partitions.Values.Sum(p => Math.Max(0, (ends[p.Source].Offset ?? 0) - p.MirroredTo));
-        Progress($"{_partitions.Count} partition(s): {_partitions.Values.Sum(p => p.Copied)} record(s) copied, " +
-            $"{_partitions.Values.Sum(p => p.Duplicates)} duplicate(s), lag {lag}.");
+        string line = $"{_partitions.Count} partition(s): {_partitions.Values.Sum(p => p.Copied)} record(s) copied, " +
+            $"{_partitions.Values.Sum(p => p.Duplicates)} duplicate(s), lag {lag}.";
+        // An idle mirror says so once, not every round.
+        if (line == _lastProgress) return;
+        _lastProgress = line;
+        Progress(line);
     }
 
     private async Task<MirrorResult> ResultAsync(TopicMirror topics, List<GroupOffsetReport> groups, CancellationToken cancellationToken)
