@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gregor.Cli.Mirror;
 using Gregor.Client;
 using Gregor.Client.Admin;
 
@@ -31,6 +32,33 @@ public sealed class MirrorContinuousTests
         Assert.Equal(2, json.RootElement.GetProperty("partitions").GetArrayLength());
         Assert.Equal((await MirrorScene.ReadAsync(scene.Source, "stream", 0)).Select(MirrorScene.Describe),
             (await MirrorScene.ReadAsync(scene.Target, "stream", 0)).Select(MirrorScene.Describe));
+    }
+
+    [Fact]
+    public async Task RecordsOthersWroteBetweenTheMirrorsOwnAreCountedAsDuplicatesOrForeign()
+    {
+        await using var scene = await MirrorScene.StartAsync();
+        await scene.Source.CreateTopicAsync("stream", 1);
+        await scene.ProduceAsync("stream", 0, 5, "before");
+        using var stop = new CancellationTokenSource();
+
+        Task<Groups.CliRun> mirror = scene.MirrorAsync(stop.Token, "--topic", "stream", "--sync-interval", "100", "--json");
+        await WaitForTargetEndAsync(scene, new TopicPartition("stream", 0), 5, mirror);
+        // As if a killed run's last batch (a second copy of source offset 3) and a stranger's record landed late.
+        await MirrorScene.AppendAsync(scene.Target, "stream", 0, "late-copy", MirrorHeader.For(3));
+        await MirrorScene.AppendAsync(scene.Target, "stream", 0, "stranger");
+        await scene.ProduceAsync("stream", 0, 2, "after");
+        await WaitForTargetEndAsync(scene, new TopicPartition("stream", 0), 9, mirror);
+        stop.Cancel();
+        var run = await mirror;
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        var partition = json.RootElement.GetProperty("partitions")[0];
+        Assert.Equal(7, partition.GetProperty("copied").GetInt64());
+        Assert.Equal(1, partition.GetProperty("duplicates").GetInt64());
+        Assert.Equal(1, partition.GetProperty("foreign").GetInt64());
+        Assert.Equal(1, json.RootElement.GetProperty("duplicates").GetInt64());
     }
 
     private static async Task WaitForTargetEndAsync(MirrorScene scene, TopicPartition partition, long end, Task mirror)

@@ -57,6 +57,21 @@ internal sealed class MirrorScene : IAsyncDisposable
         Assert.Equal(0, response.Responses.Single().PartitionResponses.Single().ErrorCode);
     }
 
+    /// <summary>One record written straight to a broker, as another producer (or a killed mirror's late batch) would.</summary>
+    public static async Task AppendAsync(GroupsTestBroker broker, string topic, int partition, string value, params RecordHeader[] headers)
+    {
+        using var builder = new RecordBatchBuilder(CompressionType.None);
+        builder.Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, Encoding.UTF8.GetBytes(value), headers);
+        var connection = await broker.ConnectAsync();
+        var response = await connection.SendAsync<ProduceResponse>(ApiKey.Produce, 8, new ProduceRequest
+        {
+            Acks = -1,
+            TimeoutMs = 10_000,
+            TopicData = [new ProduceRequest.TopicProduceData { Name = topic, PartitionData = [new ProduceRequest.PartitionProduceData { Index = partition, Records = builder.ToArray() }] }],
+        });
+        Assert.Equal(0, response.Responses.Single().PartitionResponses.Single().ErrorCode);
+    }
+
     /// <summary>Every record of a partition, in offset order.</summary>
     public static async Task<List<Record>> ReadAsync(GroupsTestBroker broker, string topic, int partition)
     {
