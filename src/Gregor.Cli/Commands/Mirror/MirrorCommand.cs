@@ -58,7 +58,7 @@ internal sealed class MirrorCommand(KafkaClientOptions? clientOptions = null) : 
     {
         MirrorCommandLine line = MirrorCommandLine.Parse(arguments);
         MirrorOptions options = line.Options;
-        using var stop = new MirrorStopSignal(cancellationToken);
+        using var stop = new StopSignal(cancellationToken);
         MirrorResult result;
         try
         {

@@ -1,5 +1,4 @@
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Consume;
 using Gregor.Cli.Commands.Produce;
 using Gregor.Client;
 using Gregor.Client.Consumer;

@@ -1,6 +1,5 @@
 using System.Text;
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Consume;
 using Gregor.Client;
 using Gregor.Client.Producer;
 

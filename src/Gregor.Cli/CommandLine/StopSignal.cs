@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gregor.Cli.Commands.Consume;
+namespace Gregor.Cli.CommandLine;
 
 /// <summary>
 /// Ctrl-C (SIGINT) and SIGTERM cancel <see cref="Token"/> instead of killing the process, so a tool can
