@@ -119,13 +119,38 @@ internal sealed partial class Sender
         }
     }
 
-    /// <summary>Takes a new producer id or epoch; every partition starts again at sequence 0, waiting batches restamped in order.</summary>
+    /// <summary>
+    /// Takes a new producer id or epoch; every partition starts again at sequence 0, waiting batches restamped in
+    /// order. All of it happens under the lock the drain holds, and the id is published last: a batch drained in
+    /// between would get a sequence that the reset then hands out a second time, and the broker would answer the
+    /// second batch as a duplicate of the first (acknowledged, never written).
+    /// </summary>
     private void Adopt(long producerId, short producerEpoch)
     {
         bool restart;
         lock (_lock)
         {
             restart = _haveProducerId;
+            var waiting = new List<ProducerBatch>();
+            foreach (TopicState topic in _accumulator.Topics)
+            {
+                foreach (PartitionQueue queue in topic.Partitions)
+                {
+                    lock (queue.Lock)
+                    {
+                        queue.NextSequence = 0;
+                        queue.AckedUpTo = 0;
+                        waiting.Clear();
+                        queue.CollectWaiting(waiting, includeOpen: false);
+                        foreach (ProducerBatch batch in waiting)
+                        {
+                            if (!batch.IsSealed) continue;
+                            batch.Restamp(producerId, producerEpoch, queue.NextSequence);
+                            queue.NextSequence = IncrementSequence(queue.NextSequence, batch.RecordCount);
+                        }
+                    }
+                }
+            }
             _producerId = producerId;
             _producerEpoch = producerEpoch;
             _haveProducerId = true;
@@ -133,26 +158,6 @@ internal sealed partial class Sender
         }
         if (restart) _log.LogInformation("Producer id {ProducerId} epoch {Epoch} after {Reason}.", producerId, producerEpoch, _bumpReason);
         else _log.LogDebug("Producer id {ProducerId} epoch {Epoch}.", producerId, producerEpoch);
-        var waiting = new List<ProducerBatch>();
-        foreach (TopicState topic in _accumulator.Topics)
-        {
-            foreach (PartitionQueue queue in topic.Partitions)
-            {
-                lock (queue.Lock)
-                {
-                    queue.NextSequence = 0;
-                    queue.AckedUpTo = 0;
-                    waiting.Clear();
-                    queue.CollectWaiting(waiting, includeOpen: false);
-                    foreach (ProducerBatch batch in waiting)
-                    {
-                        if (!batch.IsSealed) continue;
-                        batch.Restamp(producerId, producerEpoch, queue.NextSequence);
-                        queue.NextSequence = IncrementSequence(queue.NextSequence, batch.RecordCount);
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>

@@ -61,6 +61,51 @@ public sealed class IdempotenceTests
     }
 
     [Fact]
+    public async Task RecordsAppendedWhileTheProducerIdIsAdoptedAreEachStoredOnce()
+    {
+        // Adopting a producer id starts every partition at sequence 0. Were the sender able to drain in the middle
+        // of that, a batch sealed with sequence 0 would be followed by another with sequence 0, which the broker
+        // answers as a duplicate: acknowledged, never stored. A logger that stalls on the adoption message holds
+        // the adopting thread there while records keep coming, so such a window cannot go unnoticed.
+        await using var broker = await ProducerBroker.StartAsync(partitions: 2);
+        var logger = new StallingLogger("Producer id", TimeSpan.FromMilliseconds(200));
+        await using var producer = new KafkaProducer(broker.Config(c =>
+        {
+            c.LoggerFactory = logger;
+            c.BatchSize = 1024;
+        }));
+        var delivered = new List<(int Partition, long Offset, int Index)>();
+        string? firstError = null;
+        int produced = 0;
+        for (; produced < 200_000 && logger.SinceStall < TimeSpan.FromMilliseconds(400); produced++)
+        {
+            int index = produced;
+            var record = new ProducerRecord(null, Encoding.ASCII.GetBytes(index.ToString().PadLeft(100, '.'))) { Partition = index % 2 };
+            producer.Produce("adopting", record, report =>
+            {
+                lock (delivered)
+                {
+                    if (report.Error is null) delivered.Add((report.Result.Partition, report.Result.Offset, index));
+                    else firstError ??= report.Error.Message;
+                }
+            });
+            if (index % 100 == 99) await Task.Delay(1); // keep records coming for as long as the stall lasts, without filling buffer.memory
+        }
+        await producer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(logger.Stalled, "the producer should have logged adopting its producer id");
+        Assert.Null(firstError);
+        Assert.Equal(produced, delivered.Count);
+        for (int partition = 0; partition < 2; partition++)
+        {
+            var acknowledged = delivered.Where(d => d.Partition == partition).OrderBy(d => d.Offset).ToList();
+            var stored = (await broker.ReadRecordsAsync("adopting", partition)).Select(r => int.Parse(Encoding.ASCII.GetString(r.Value!.Value.Span).TrimStart('.')));
+            Assert.Equal(acknowledged.Select(d => d.Index), stored);
+            Assert.Equal(Enumerable.Range(0, acknowledged.Count).Select(o => (long)o), acknowledged.Select(d => d.Offset));
+        }
+    }
+
+    [Fact]
     public async Task WithoutIdempotenceLostAnswersDuplicateRecords()
     {
         // The control experiment: the same faults with enable.idempotence=false do store records twice.

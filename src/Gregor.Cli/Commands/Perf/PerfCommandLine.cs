@@ -62,9 +62,6 @@ internal sealed record PerfCommandLine(
     public IEnumerable<KeyValuePair<string, string>> ToolSettings()
     {
         yield return new("client.id", $"gregor-perf-{Subcommand}");
-        // Until the client stops acknowledging an unsent batch when idempotent (/tmp/gregor/bugs.md), the tools
-        // produce without idempotence, as kcat does by default; -X enable.idempotence=true turns it back on.
-        if (Subcommand == "produce") yield return new("enable.idempotence", "false");
         if (Acks is not null) yield return new("acks", Acks);
         if (Compression is not null) yield return new("compression.type", Compression);
         if (Group is not null)
