@@ -41,11 +41,6 @@ internal sealed class SequenceProducer(KafkaProducer producer, string topic)
             }
             var record = new ProducerRecord(SequenceRecord.Key(sequence), SequenceRecord.Value(sequence));
             long current = sequence;
-            if (sequence == 0)
-            {
-                await ProduceFirstAsync(record, sent, delivered, stop);
-                continue;
-            }
             while (!stop.IsCancellationRequested)
             {
                 try
@@ -68,29 +63,6 @@ internal sealed class SequenceProducer(KafkaProducer producer, string topic)
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped early: the outcomes that arrived are what the report shows.
-        }
-    }
-
-    /// <summary>
-    /// The first record is awaited before the rest are queued: the producer connects and gets its producer
-    /// id first. (Flooding a producer whose first InitProducerId is slow, as on a fresh broker, trips a
-    /// race in the client: Sender.Adopt can reset a partition's sequence after its first batch was already sent.)
-    /// </summary>
-    private async Task ProduceFirstAsync(ProducerRecord record, Action<long> sent, Action<long, DeliveryReport> delivered, CancellationToken stop)
-    {
-        Task<DeliveryResult> first = producer.ProduceAsync(topic, record, stop);
-        sent(0);
-        try
-        {
-            delivered(0, new DeliveryReport(await first, null));
-        }
-        catch (KafkaException e)
-        {
-            delivered(0, new DeliveryReport(default, e));
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopped before the first answer: the run reports what it has.
         }
     }
 
