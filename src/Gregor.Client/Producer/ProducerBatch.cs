@@ -73,6 +73,41 @@ internal sealed class ProducerBatch
         Sequence = sequence;
     }
 
+    /// <summary>
+    /// Splits this sent batch in two halves, re-encoded into <paramref name="first"/> and <paramref name="second"/>
+    /// (fresh from the pool) with their delivery callbacks and memory. With a sequence the halves take its two
+    /// sub-ranges, so the partition's later batches keep theirs. This batch is left for the pool.
+    /// </summary>
+    public void SplitInto(ProducerBatch first, ProducerBatch second)
+    {
+        DecodedRecordBatch decoded = RecordBatchReader.Read(Bytes);
+        int half = RecordCount / 2;
+        MoveRecords(decoded.Records, 0, half, first);
+        MoveRecords(decoded.Records, half, RecordCount, second);
+        if (Sequence >= 0)
+        {
+            first.Seal(decoded.Header.ProducerId, decoded.Header.ProducerEpoch, Sequence);
+            second.Seal(decoded.Header.ProducerId, decoded.Header.ProducerEpoch, Sender.IncrementSequence(Sequence, half));
+        }
+        first.ReservedMemory = ReservedMemory / 2;
+        second.ReservedMemory = ReservedMemory - first.ReservedMemory;
+        ReservedMemory = 0;
+    }
+
+    private void MoveRecords(IReadOnlyList<Record> records, int from, int to, ProducerBatch into)
+    {
+        into.Start(Queue, CreatedAt);
+        into.Attempts = Attempts;
+        into.LastError = LastError;
+        for (int i = from; i < to; i++)
+        {
+            Record record = records[i];
+            into._builder.Append(record.Timestamp, record.Key, record.Value, record.Headers);
+            if (into.RecordCount == into._completions.Length) Array.Resize(ref into._completions, into._completions.Length * 2);
+            into._completions[into.RecordCount++] = _completions[i];
+        }
+    }
+
     /// <summary>Tells every record where it landed (offset -1 when unknown, as with acks=0).</summary>
     public void Succeed(long baseOffset, long logAppendTime, Action<Exception> onCallbackError)
     {

@@ -56,6 +56,24 @@ internal sealed class RecordAccumulator(ProducerConfig config, BatchPool pool)
         return waiter;
     }
 
+    /// <summary>
+    /// Puts the two halves of a split batch in its place among the incomplete ones; a flush waiting for the
+    /// whole batch waits for both halves.
+    /// </summary>
+    public void ReplaceWithHalves(ProducerBatch whole, ProducerBatch first, ProducerBatch second)
+    {
+        lock (_incompleteLock)
+        {
+            _incomplete.Remove(whole);
+            _incomplete.Add(first);
+            _incomplete.Add(second);
+            if (whole.DoneWaiter is not { } waiter) return;
+            first.DoneWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            second.DoneWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task.WhenAll(first.DoneWaiter.Task, second.DoneWaiter.Task).ContinueWith(_ => waiter.TrySetResult(), TaskScheduler.Default);
+        }
+    }
+
     /// <summary>A task that completes when every batch incomplete now has completed, and their record count.</summary>
     public (Task Done, int Records) WaitForIncomplete()
     {

@@ -106,6 +106,11 @@ internal sealed partial class Sender
 
         failure ??= KafkaErrorException.From(error, $"Producing to {batch.TopicPartition} failed");
         _lastProblem = failure.Message;
+        if (error == ErrorCode.MessageTooLarge && batch.RecordCount > 1 && CanRetry(batch))
+        {
+            SplitAndRequeue(batch);
+            return;
+        }
         if (Idempotent && batch.Sequence >= 0)
         {
             switch (error)
@@ -140,6 +145,27 @@ internal sealed partial class Sender
             return;
         }
         Fail(batch, failure);
+    }
+
+    /// <summary>
+    /// A batch the broker found too large (a topic's max.message.bytes below batch.size, say) goes again as two
+    /// halves, and so on down to single records; only a single record too large fails. Nothing of it was written,
+    /// so the halves take over its sequence range.
+    /// </summary>
+    private void SplitAndRequeue(ProducerBatch batch)
+    {
+        PartitionQueue queue = batch.Queue;
+        ProducerBatch first = _accumulator.Pool.Rent(), second = _accumulator.Pool.Rent();
+        _log.LogInformation("The broker found a batch of {Records} records for {Partition} too large; it goes again as two halves.",
+            batch.RecordCount, batch.TopicPartition);
+        batch.SplitInto(first, second);
+        _accumulator.ReplaceWithHalves(batch, first, second);
+        _accumulator.Pool.Return(batch);
+        lock (queue.Lock)
+        {
+            queue.Requeue(first);
+            queue.Requeue(second);
+        }
     }
 
     private bool CanRetry(ProducerBatch batch) =>
