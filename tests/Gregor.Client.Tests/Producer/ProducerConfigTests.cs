@@ -11,7 +11,7 @@ public sealed class ProducerConfigTests
         var config = new ProducerConfig();
         Assert.Equal(ProducerAcks.All, config.Acks);
         Assert.Equal(5, config.LingerMs);
-        Assert.Equal(16_384, config.BatchSize);
+        Assert.Equal(1_000_000, config.BatchSize);
         Assert.Equal(5, config.MaxInFlightRequestsPerConnection);
         Assert.Equal(int.MaxValue, config.Retries);
         Assert.Equal(120_000, config.DeliveryTimeoutMs);
