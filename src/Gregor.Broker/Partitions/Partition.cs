@@ -44,6 +44,9 @@ public sealed class Partition
     {
         RecordValidationResult validation = RecordBatchValidator.ValidateProduce(records.Span, produceVersion, Log.Config.MaxMessageBytes);
         if (!validation.IsValid) return PartitionAppendOutcome.Failed(validation.Error, validation.ErrorMessage);
+        if ((Log.Config.CleanupPolicy & CleanupPolicy.Compact) != 0 && HasRecordWithoutKey(records))
+            return PartitionAppendOutcome.Failed(ErrorCode.InvalidRecord,
+                $"Topic '{Topic}' is compacted, which keeps the latest record per key, so every record needs a key.");
         AppendResult result;
         try
         {
@@ -91,6 +94,14 @@ public sealed class Partition
             Log.UpdateHighWatermark(offset);
         }
         HighWatermarkMoved.Pulse();
+    }
+
+    /// <summary>Whether the producer's batch holds a record with a null key (decompressed if need be; compacted topics only).</summary>
+    private static bool HasRecordWithoutKey(Memory<byte> records)
+    {
+        foreach (Record record in RecordBatchReader.Read(records).Records)
+            if (record.Key is null) return true;
+        return false;
     }
 }
 
