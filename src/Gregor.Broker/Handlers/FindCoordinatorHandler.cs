@@ -51,8 +51,10 @@ internal sealed class FindCoordinatorHandler(GroupCoordinator coordinator, Broke
 
     private (ErrorCode, string?) Lookup(string key, sbyte keyType)
     {
+        // Not retriable, unlike COORDINATOR_NOT_AVAILABLE: a transactional producer fails at once with an
+        // error naming its transactional id instead of retrying until its timeout (InitProducerId answers the same).
         if (keyType == TransactionKeyType)
-            return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by this broker yet.");
+            return (ErrorCode.TransactionalIdAuthorizationFailed, "Transactions are not supported by this broker yet.");
         if (keyType != GroupKeyType) return (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.");
         if (string.IsNullOrEmpty(key)) return (ErrorCode.InvalidRequest, "The group id is empty.");
         TopicResult created = coordinator.OffsetsTopic.EnsureCreated();
