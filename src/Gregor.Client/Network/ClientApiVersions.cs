@@ -35,6 +35,9 @@ public static class ClientApiVersions
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DeleteRecords] = (0, 2),
         [ApiKey.DescribeLogDirs] = (0, 4),
+        // The producer. Produce from 3 (record batches v2 only); InitProducerId to 4, the last version whose answer it reads in full.
+        [ApiKey.Produce] = (3, 11),
+        [ApiKey.InitProducerId] = (0, 4),
     };
 
     public static bool TryGetRange(ApiKey key, out short min, out short max)

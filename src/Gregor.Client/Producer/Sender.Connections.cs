@@ -6,10 +6,6 @@ namespace Gregor.Client.Producer;
 
 internal sealed partial class Sender
 {
-    /// <summary>Produce versions this producer speaks: from 3 (record batches v2) to 11.</summary>
-    private const short MinProduceVersion = 3;
-    private const short MaxProduceVersion = 11;
-
     private long _metadataRefreshedAt = Stopwatch.GetTimestamp();
     private long _metadataBackoffUntil;
     private bool _refreshingMetadata;
@@ -32,7 +28,7 @@ internal sealed partial class Sender
         try
         {
             var connection = await _cluster.ConnectionToAsync(node.Id, _stopping.Token);
-            short version = connection.Negotiate(ApiKey.Produce, MinProduceVersion, MaxProduceVersion);
+            short version = connection.Negotiate(ApiKey.Produce);
             lock (_lock)
             {
                 node.ProduceVersion = version;

@@ -72,7 +72,7 @@ internal sealed partial class Sender
                 GiveUpIdempotence($"the broker at {connection.Address} does not support InitProducerId, so it cannot hand out producer ids");
                 return;
             }
-            short version = connection.Negotiate(ApiKey.InitProducerId, 0, 4);
+            short version = connection.Negotiate(ApiKey.InitProducerId);
             // From v3 the broker can bump our epoch in place; before that, or when the epoch is exhausted, take a new id.
             bool bump = _haveProducerId && version >= 3 && _producerEpoch < short.MaxValue;
             var request = new InitProducerIdRequest
