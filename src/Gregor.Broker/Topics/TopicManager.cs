@@ -8,8 +8,16 @@ namespace Gregor.Broker.Topics;
 
 /// <summary>
 /// Creates, deletes, grows and reconfigures topics: checks requests Kafka's way, records the change
-/// in the metadata store first, then opens or removes the partition logs to match.
+/// in the metadata store first, then opens or removes the partition logs to match, and only then
+/// shows the change to clients.
 /// </summary>
+/// <remarks>
+/// Handlers see the <see cref="TopicCatalog"/>, never the store: a topic or partition enters it only
+/// once its logs are open, so whoever finds it in Metadata can produce to, fetch from and list offsets
+/// of it at once. The store's record is what survives a crash; at start-up <see cref="OpenAll"/> opens
+/// (or creates) the logs of every recorded topic, so a crash between the record and the logs loses
+/// nothing, and directories of unrecorded topics are removed.
+/// </remarks>
 public sealed class TopicManager
 {
     /// <summary>Kafka caps partitions per create request far below this; it guards memory.</summary>
@@ -20,6 +28,7 @@ public sealed class TopicManager
     private readonly BrokerSettings _settings;
     private readonly ILogger _logger;
     private readonly object _gate = new();
+    private volatile TopicCatalog _visible = TopicCatalog.Empty;
 
     public TopicManager(IMetadataStore store, PartitionRegistry partitions, BrokerSettings settings, ILogger logger)
     {
@@ -32,19 +41,27 @@ public sealed class TopicManager
 
     public TopicConfigResolver Configs { get; }
 
-    public IReadOnlyCollection<TopicMetadata> Topics => _store.Topics;
+    /// <summary>The topics whose partitions are open.</summary>
+    public IReadOnlyCollection<TopicMetadata> Topics => _visible.Topics;
 
-    public TopicMetadata? Find(string name) => _store.Find(name);
+    /// <summary>The topic, once its partitions are open; null while it is still being created.</summary>
+    public TopicMetadata? Find(string name) => _visible.Find(name);
 
-    public TopicMetadata? Find(Guid topicId) => _store.Find(topicId);
+    public TopicMetadata? Find(Guid topicId) => _visible.Find(topicId);
 
     public bool AutoCreateEnabled => _settings.Bool(BrokerSettings.AutoCreateTopicsEnable);
 
     /// <summary>Opens the logs of every known topic; at start-up, before any request is served.</summary>
     public void OpenAll()
     {
-        foreach (TopicMetadata topic in _store.Topics)
-            OpenPartitions(topic);
+        lock (_gate)
+        {
+            foreach (TopicMetadata topic in _store.Topics)
+            {
+                OpenPartitions(topic);
+                Publish(topic);
+            }
+        }
         _partitions.RemoveOrphans(_store.Topics.Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
     }
 
@@ -64,14 +81,9 @@ public sealed class TopicManager
             return TopicResult.Fail(ErrorCode.InvalidReplicationFactor, $"Replication factor: {replicationFactor} larger than available brokers: 1.");
         if (CheckConfigs(configs) is { } badConfig) return badConfig;
         if (validateOnly) return _store.Find(name) is null ? TopicResult.Ok : AlreadyExists(name);
-        lock (_gate)
-        {
-            var topic = new TopicMetadata(name, Guid.NewGuid(), partitions, new Dictionary<string, string>(configs, StringComparer.Ordinal));
-            if (!_store.TryCreate(topic)) return AlreadyExists(name);
-            OpenPartitions(topic);
-            _logger.LogInformation("Created topic {Topic} with {Partitions} partition(s)", name, partitions);
-            return TopicResult.Ok;
-        }
+        TopicResult result = CreateAndOpen(name, partitions, configs);
+        if (result.Succeeded) _logger.LogInformation("Created topic {Topic} with {Partitions} partition(s)", name, partitions);
+        return result;
     }
 
     /// <summary>
@@ -80,12 +92,35 @@ public sealed class TopicManager
     /// </summary>
     public TopicResult CreateInternal(string name, int partitions, IReadOnlyDictionary<string, string> configs)
     {
+        TopicResult result = CreateAndOpen(name, partitions, configs);
+        if (result.Succeeded) _logger.LogInformation("Created internal topic {Topic} with {Partitions} partition(s)", name, partitions);
+        return result;
+    }
+
+    /// <summary>
+    /// Records the topic, opens its partitions, then publishes it. Creates of one name queue on the
+    /// gate: the first records it, the others find the record and answer TOPIC_ALREADY_EXISTS, by
+    /// which time the topic is usable.
+    /// </summary>
+    private TopicResult CreateAndOpen(string name, int partitions, IReadOnlyDictionary<string, string> configs)
+    {
         lock (_gate)
         {
             var topic = new TopicMetadata(name, Guid.NewGuid(), partitions, new Dictionary<string, string>(configs, StringComparer.Ordinal));
             if (!_store.TryCreate(topic)) return AlreadyExists(name);
-            OpenPartitions(topic);
-            _logger.LogInformation("Created internal topic {Topic} with {Partitions} partition(s)", name, partitions);
+            try
+            {
+                OpenPartitions(topic);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Forget the topic rather than keep a record nobody can use; logs opened before the
+                // failure are unrecorded directories, removed at the next start.
+                _store.Delete(name);
+                _logger.LogError(e, "Could not open the partitions of new topic {Topic}", name);
+                return TopicResult.Fail(ErrorCode.KafkaStorageError, $"The partitions of topic {name} could not be created: {e.Message}");
+            }
+            Publish(topic);
             return TopicResult.Ok;
         }
     }
@@ -100,11 +135,11 @@ public sealed class TopicManager
     public TopicMetadata? GetOrAutoCreate(string name, out TopicResult result)
     {
         result = TopicResult.Ok;
-        if (_store.Find(name) is { } existing) return existing;
+        if (Find(name) is { } existing) return existing;
         if (TopicNameValidator.IsInternal(name) && InternalTopicCreator is { } createInternal)
         {
             result = createInternal(name);
-            return result.Succeeded ? _store.Find(name) : null;
+            return result.Succeeded ? Find(name) : null;
         }
         if (!AutoCreateEnabled || TopicNameValidator.IsInternal(name))
         {
@@ -112,8 +147,9 @@ public sealed class TopicManager
             return null;
         }
         result = Create(name, -1, -1, new Dictionary<string, string>(), validateOnly: false);
+        // Another create of the name got there first; it has finished by the time this one hears so.
         if (result.Error == ErrorCode.TopicAlreadyExists) result = TopicResult.Ok;
-        return result.Succeeded ? _store.Find(name) : null;
+        return result.Succeeded ? Find(name) : null;
     }
 
     public TopicResult Delete(string name)
@@ -126,6 +162,8 @@ public sealed class TopicManager
         {
             TopicMetadata? removed = _store.Delete(name);
             if (removed is null) return TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic {name} does not exist.");
+            // Hidden before its logs go, so nobody is told of a topic whose partitions are closing.
+            _visible = _visible.Without(name);
             _partitions.Remove(removed);
             _logger.LogInformation("Deleted topic {Topic}", name);
             return TopicResult.Ok;
@@ -147,7 +185,18 @@ public sealed class TopicManager
             if (validateOnly) return TopicResult.Ok;
             TopicMetadata grown = topic with { PartitionCount = totalCount };
             _store.Update(grown);
-            OpenPartitions(grown);
+            try
+            {
+                OpenPartitions(grown);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _store.Update(topic);
+                _logger.LogError(e, "Could not open the new partitions of topic {Topic}", name);
+                return TopicResult.Fail(ErrorCode.KafkaStorageError, $"The new partitions of topic {name} could not be created: {e.Message}");
+            }
+            // Metadata lists the new partitions only now that they are open.
+            Publish(grown);
             _logger.LogInformation("Topic {Topic} now has {Partitions} partitions", name, totalCount);
             return TopicResult.Ok;
         }
@@ -165,10 +214,14 @@ public sealed class TopicManager
             TopicMetadata changed = topic with { Configs = new Dictionary<string, string>(configs, StringComparer.Ordinal) };
             _store.Update(changed);
             _partitions.Reconfigure(changed, Configs.ToLogConfig(changed.Configs), Configs.ToPartitionSettings(changed.Configs));
+            Publish(changed);
             _logger.LogInformation("Topic {Topic} configs changed", name);
             return TopicResult.Ok;
         }
     }
+
+    /// <summary>Shows the topic (new, grown or reconfigured) to clients; callers hold the gate.</summary>
+    private void Publish(TopicMetadata topic) => _visible = _visible.With(topic);
 
     private void OpenPartitions(TopicMetadata topic) =>
         _partitions.Open(topic, Configs.ToLogConfig(topic.Configs), Configs.ToPartitionSettings(topic.Configs));
