@@ -79,7 +79,7 @@ public sealed class TopicsCommandLineTests
         Assert.Equal("1000", line.Configs["retention.ms"]);
         Assert.Equal("compact,delete", line.Configs["cleanup.policy"]);
         Assert.Equal(["segment.ms"], line.DeleteConfigs);
-        Assert.Equal(TopicsCommandLine.DefaultBootstrapServer, line.BootstrapServer);
+        Assert.Equal("127.0.0.1:9092", line.BootstrapServer);
     }
 
     [Theory]

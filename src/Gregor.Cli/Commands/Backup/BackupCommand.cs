@@ -1,6 +1,5 @@
 using Gregor.Cli.Backup;
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Client;
 using Gregor.Client.Admin;
 
@@ -49,7 +48,7 @@ internal sealed class BackupCommand(KafkaClientOptions? clientOptions = null) : 
 
     public async Task<int> RunAsync(ArgumentReader arguments, CliConsole console, CancellationToken cancellationToken)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? GroupsCommandLine.DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         bool json = arguments.TakeFlag("--json");
         bool all = arguments.TakeFlag("--all");
         bool noGroups = arguments.TakeFlag("--no-groups");

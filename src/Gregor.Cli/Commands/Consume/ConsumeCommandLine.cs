@@ -22,7 +22,7 @@ internal sealed record ConsumeCommandLine(
 {
     public static ConsumeCommandLine Parse(ArgumentReader arguments)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? ClientSettings.DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         bool fromBeginning = arguments.TakeFlag("--from-beginning");
         string? group = arguments.TakeOption("--group");
         int? partition = ClientSettings.Int(arguments.TakeOption("--partition"), "--partition");

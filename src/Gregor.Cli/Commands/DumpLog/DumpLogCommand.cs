@@ -1,5 +1,4 @@
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 
 namespace Gregor.Cli.Commands.DumpLog;
 

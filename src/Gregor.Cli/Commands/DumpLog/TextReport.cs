@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Gregor.Cli.Commands.Groups;
+using Gregor.Cli.CommandLine;
 
 namespace Gregor.Cli.Commands.DumpLog;
 

@@ -12,14 +12,12 @@ internal sealed record GroupsCommandLine(
     ResetTarget? Reset,
     bool Execute)
 {
-    public const string DefaultBootstrapServer = "127.0.0.1:9092";
-
     private static readonly string[] GroupSubcommands = ["describe", "reset-offsets", "delete-offsets", "delete"];
 
     public static GroupsCommandLine Parse(ArgumentReader arguments)
     {
         // Options first, so that what remains are the subcommand and the group, wherever the options stood.
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         bool json = arguments.TakeFlag("--json");
         var topics = arguments.TakeRepeatable("--topic").Select(TopicSelection.Parse).ToList();
         ResetTarget? reset = ResetTarget.Take(arguments);

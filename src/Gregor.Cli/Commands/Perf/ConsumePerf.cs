@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Cli.Commands.Produce;
 using Gregor.Client;
 using Gregor.Client.Consumer;

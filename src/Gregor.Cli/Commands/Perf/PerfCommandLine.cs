@@ -20,7 +20,7 @@ internal sealed record PerfCommandLine(
 {
     public static PerfCommandLine Parse(ArgumentReader arguments)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? ClientSettings.DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         string? topic = arguments.TakeOption("--topic");
         long? numRecords = ClientSettings.Long(arguments.TakeOption("--num-records"), "--num-records", min: 1);
         int? recordSize = ClientSettings.Int(arguments.TakeOption("--record-size"), "--record-size", min: 0, max: 100 * 1024 * 1024);

@@ -13,8 +13,6 @@ namespace Gregor.Cli.Commands.Produce;
 /// </summary>
 internal static class ClientSettings
 {
-    public const string DefaultBootstrapServer = "127.0.0.1:9092";
-
     /// <summary>Every <c>-X</c> and <c>--property</c> value as NAME=VALUE pairs, in command-line order.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> TakeProperties(ArgumentReader arguments)
     {

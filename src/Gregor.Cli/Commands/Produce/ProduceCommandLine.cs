@@ -16,7 +16,7 @@ internal sealed record ProduceCommandLine(
 {
     public static ProduceCommandLine Parse(ArgumentReader arguments)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? ClientSettings.DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         string? file = arguments.TakeOption("--file");
         string? separator = arguments.TakeOption("--key-separator");
         if (separator is { Length: 0 }) throw new UsageException("--key-separator must not be empty.");

@@ -1,7 +1,6 @@
 using Gregor.Cli.Backup;
 using Gregor.Cli.CommandLine;
 using Gregor.Cli.Commands.Backup;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Client;
 using Gregor.Client.Admin;
 
@@ -52,7 +51,7 @@ internal sealed class RestoreCommand(KafkaClientOptions? clientOptions = null) :
 
     public async Task<int> RunAsync(ArgumentReader arguments, CliConsole console, CancellationToken cancellationToken)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? GroupsCommandLine.DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         bool json = arguments.TakeFlag("--json");
         bool verify = arguments.TakeFlag("--verify");
         bool noGroups = arguments.TakeFlag("--no-groups");

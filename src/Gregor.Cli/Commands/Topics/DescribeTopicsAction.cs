@@ -1,5 +1,4 @@
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Client;
 using Gregor.Client.Admin;
 using Gregor.Protocol;

@@ -1,5 +1,4 @@
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Client.Admin;
 
 namespace Gregor.Cli.Commands.Topics;

@@ -18,8 +18,6 @@ internal sealed record TopicsCommandLine(
     bool IfExists,
     bool ValidateOnly)
 {
-    public const string DefaultBootstrapServer = "127.0.0.1:9092";
-
     private static readonly string[] Subcommands = ["list", "create", "describe", "alter", "delete"];
 
     /// <summary>The one topic of create, alter and delete.</summary>
@@ -28,7 +26,7 @@ internal sealed record TopicsCommandLine(
     public static TopicsCommandLine Parse(ArgumentReader arguments)
     {
         // Options first, so that what remains are the subcommand and the topics, wherever the options stood.
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         bool json = arguments.TakeFlag("--json");
         int? partitions = Number(arguments.TakeOption("--partitions"), "--partitions", 1, int.MaxValue);
         short? replication = (short?)Number(arguments.TakeOption("--replication-factor"), "--replication-factor", 1, short.MaxValue);

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Gregor.Cli.CommandLine;
 
-namespace Gregor.Cli.Commands.Groups;
+namespace Gregor.Cli.CommandLine;
 
 /// <summary>The <c>--json</c> output: one indented document on stdout, camelCase names, nulls kept so every field is always present.</summary>
 internal static class CliJson

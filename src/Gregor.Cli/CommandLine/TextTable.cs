@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Gregor.Cli.Commands.Groups;
+namespace Gregor.Cli.CommandLine;
 
 /// <summary>Left-aligned columns separated by two spaces, sized to their widest cell; no trailing spaces.</summary>
 internal sealed class TextTable(params string[] headers)
