@@ -10,6 +10,12 @@ public sealed partial class KafkaAdminClient
     /// ListOffsets for each partition, sent to each partition's leader: the earliest offset, the latest
     /// (high watermark), or the first offset whose record timestamp is at or after a time.
     /// </summary>
+    /// <remarks>
+    /// As in Kafka's admin client, a topic the cluster does not know fails at once, while a partition not
+    /// listed yet, a leader that moved or is not elected, or a leader that does not know the partition yet
+    /// (it is still being created or added) is asked again with fresh metadata every
+    /// <see cref="KafkaClientOptions.RetryBackoff"/> until <see cref="KafkaClientOptions.ApiTimeout"/>.
+    /// </remarks>
     public Task<IReadOnlyDictionary<TopicPartition, ListedOffset>> ListOffsetsAsync(IEnumerable<TopicPartition> partitions,
         OffsetSpec spec, CancellationToken cancellationToken = default)
     {
@@ -39,8 +45,11 @@ public sealed partial class KafkaAdminClient
                 throw new KafkaErrorException(ErrorCode.UnknownTopicOrPartition, $"Topic '{partition.Topic}' does not exist.");
             ThrowIfError((short)topic.Error, $"Reading the metadata of topic '{partition.Topic}'");
             PartitionMetadata meta = topic.Partitions.FirstOrDefault(p => p.Partition == partition.Partition)
-                ?? throw new KafkaErrorException(ErrorCode.UnknownTopicOrPartition,
-                    $"Topic '{partition.Topic}' has no partition {partition.Partition} (it has {topic.Partitions.Count}).");
+                ?? throw new MetadataLagException(new KafkaErrorException(ErrorCode.UnknownTopicOrPartition,
+                    $"Topic '{partition.Topic}' has no partition {partition.Partition} (it has {topic.Partitions.Count})."));
+            // Other partition-level errors (an offline replica, no leader) show in the leader id, checked next.
+            if (meta.Error == ErrorCode.UnknownTopicOrPartition)
+                throw new MetadataLagException(KafkaErrorException.From(meta.Error, $"Reading the metadata of partition {partition}"));
             BrokerNode leader = cluster.FindBroker(meta.LeaderId)
                 ?? throw new KafkaErrorException(ErrorCode.LeaderNotAvailable, $"Partition {partition} has no leader right now.");
             if (!byLeader.TryGetValue(leader, out var list)) byLeader[leader] = list = [];
@@ -67,6 +76,8 @@ public sealed partial class KafkaAdminClient
             foreach (var answer in topic.Partitions)
             {
                 var partition = new TopicPartition(topic.Name, answer.PartitionIndex);
+                if ((ErrorCode)answer.ErrorCode == ErrorCode.UnknownTopicOrPartition)
+                    throw new MetadataLagException(KafkaErrorException.From(ErrorCode.UnknownTopicOrPartition, $"Listing the {spec} offset of {partition}"));
                 ThrowIfError(answer.ErrorCode, $"Listing the {spec} offset of {partition}");
                 answers.Add((partition, new ListedOffset(answer.Offset >= 0 ? answer.Offset : null, answer.Timestamp, answer.LeaderEpoch)));
             }

@@ -88,12 +88,15 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="attempt"/> until it succeeds, fails for good, or <see cref="KafkaClientOptions.ApiTimeout"/> passes.
+    /// Transient errors end in a <see cref="KafkaTimeoutException"/> at the deadline; a partition still unknown
+    /// (<see cref="MetadataLagException"/>) ends in its own error, which says what is missing.
     /// </summary>
     private async Task<T> WithRetriesAsync<T>(string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.ApiTimeout);
         KafkaErrorException? lastTransient = null;
+        bool lastWasLag = false;
         while (true)
         {
             try
@@ -102,11 +105,15 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
             }
             catch (KafkaErrorException e) when (IsTransient(e.Error))
             {
-                lastTransient = e;
+                (lastTransient, lastWasLag) = (e, false);
+            }
+            catch (MetadataLagException e)
+            {
+                (lastTransient, lastWasLag) = (e.Error, true);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw TimedOut(operation, lastTransient);
+                throw Expired(operation, lastTransient, lastWasLag);
             }
 
             try
@@ -115,10 +122,13 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw TimedOut(operation, lastTransient);
+                throw Expired(operation, lastTransient, lastWasLag);
             }
         }
     }
+
+    private KafkaException Expired(string operation, KafkaErrorException? last, bool lastWasLag) =>
+        lastWasLag && last is not null ? last : TimedOut(operation, last);
 
     private KafkaTimeoutException TimedOut(string operation, KafkaErrorException? last) => new(
         $"{operation} did not finish within {_options.ApiTimeout.TotalSeconds:0.#} s" +
