@@ -41,8 +41,8 @@ public sealed class BurrowLagTests(ITestOutputHelper output)
         Assert.Equal(MessagesPerPartition.Select(n => (long)n), setup.EndOffsets);
         Assert.Equal(CommittedOffsets.Select(n => (long)n), setup.Committed);
 
-        using var zooKeeper = await ZooKeeperProcess.StartAsync();
-        using var burrow = await BurrowProcess.StartAsync(broker.BootstrapServers, zooKeeper);
+        await using var zooKeeper = await ZooKeeperProcess.StartAsync();
+        await using var burrow = await BurrowProcess.StartAsync(broker.BootstrapServers, zooKeeper);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: ZooKeeper and Burrow up");
 
         await AssertBurrowAgreesWithCliAsync(burrow, broker, topic, group, CommittedOffsets);

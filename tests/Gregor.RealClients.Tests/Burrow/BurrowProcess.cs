@@ -7,7 +7,7 @@ namespace Gregor.RealClients.Tests.Burrow;
 /// offsets from <c>__consumer_offsets</c>, asks the brokers for end offsets, and serves lag over HTTP on
 /// 127.0.0.1 and a free port.
 /// </summary>
-internal sealed class BurrowProcess : IDisposable
+internal sealed class BurrowProcess : IAsyncDisposable
 {
     public const string Package = "burrow";
     public const string Executable = "/usr/bin/Burrow";
@@ -32,7 +32,7 @@ internal sealed class BurrowProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Burrow's log without its per-second storage chatter and the tests' own polling, for assertion messages.</summary>
-    public string Diagnostics() => _process.Output(IsRoutineLogLine, maxChars: 16000);
+    public string Diagnostics() => _process.Describe(IsRoutineLogLine, maxCharsPerStream: 16000);
 
     /// <summary>Starts Burrow against <paramref name="bootstrapServers"/> and waits until its HTTP server knows the cluster.</summary>
     public static async Task<BurrowProcess> StartAsync(string bootstrapServers, ZooKeeperProcess zooKeeper, string kafkaVersion = "2.0.0")
@@ -60,15 +60,15 @@ internal sealed class BurrowProcess : IDisposable
         }
         catch
         {
-            burrow.Dispose();
+            await burrow.DisposeAsync();
             throw;
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

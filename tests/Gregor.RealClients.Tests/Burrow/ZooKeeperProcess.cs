@@ -8,7 +8,7 @@ namespace Gregor.RealClients.Tests.Burrow;
 /// A standalone ZooKeeper (Debian's <c>zookeeper</c> package, 3.8) on 127.0.0.1, a free port and a temporary
 /// data directory. Burrow 1.2 will not start without one: it keeps its own coordination state there.
 /// </summary>
-internal sealed class ZooKeeperProcess : IDisposable
+internal sealed class ZooKeeperProcess : IAsyncDisposable
 {
     public const string Package = "zookeeper";
     public const string ZooKeeperJar = "/usr/share/java/zookeeper.jar";
@@ -34,7 +34,7 @@ internal sealed class ZooKeeperProcess : IDisposable
     /// <summary>The <c>host:port</c> a ZooKeeper client connects to.</summary>
     public string ConnectString => $"127.0.0.1:{Port}";
 
-    public string Diagnostics() => _process.Output();
+    public string Diagnostics() => _process.Describe();
 
     public static async Task<ZooKeeperProcess> StartAsync()
     {
@@ -60,22 +60,22 @@ internal sealed class ZooKeeperProcess : IDisposable
         {
             await Poll.UntilAsync(
                 async () => process.HasExited
-                    ? throw new ExternalClientException($"ZooKeeper exited before answering.\n{process.Output()}")
+                    ? throw new ExternalClientException($"ZooKeeper exited before answering.\n{process.Describe()}")
                     : await zooKeeper.IsServingAsync() ? "serving" : null,
                 StartDeadline,
-                () => $"ZooKeeper on {zooKeeper.ConnectString} never reported that it serves requests (`srvr`).\n{process.Output()}");
+                () => $"ZooKeeper on {zooKeeper.ConnectString} never reported that it serves requests (`srvr`).\n{process.Describe()}");
             return zooKeeper;
         }
         catch
         {
-            zooKeeper.Dispose();
+            await zooKeeper.DisposeAsync();
             throw;
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -22,6 +22,6 @@ public static class GregorMembers
             HostDll, "--bootstrap", broker.BootstrapServers, "--topic", topic, "--group", group, "--member", member,
             "--strategy", strategy, "--commit-every", commitEvery.ToString(), "--session-timeout-ms", sessionTimeoutMs.ToString(),
         ];
-        return GroupMember.ReportingJsonLines(member, ClientProcess.Start(member, "dotnet", arguments, RepositoryLayout.Root));
+        return GroupMember.ReportingJsonLines(member, LongRunningProcess.Start(member, "dotnet", arguments, RepositoryLayout.Root));
     }
 }

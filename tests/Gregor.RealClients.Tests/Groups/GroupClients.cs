@@ -62,5 +62,5 @@ public static class GroupClients
     private static string Script(string name) => Path.Combine(RepositoryLayout.PythonClientsDirectory, name);
 
     private static GroupMember StartScript(string member, string program, IEnumerable<string> arguments, string workingDirectory) =>
-        GroupMember.ReportingJsonLines(member, ClientProcess.Start(member, program, arguments, workingDirectory));
+        GroupMember.ReportingJsonLines(member, LongRunningProcess.Start(member, program, arguments, workingDirectory));
 }

@@ -1,14 +1,16 @@
+using Gregor.RealClients.Tests.Infrastructure;
+
 namespace Gregor.RealClients.Tests.Groups;
 
 /// <summary>
 /// A running group member: its process, and how to read what it reported so far. Script members
 /// print JSON lines; kcat's lines are translated (see <see cref="KcatMember"/>).
 /// </summary>
-public sealed class GroupMember(string name, ClientProcess process, Func<ClientProcess, List<MemberEvent>> readEvents) : IAsyncDisposable
+public sealed class GroupMember(string name, LongRunningProcess process, Func<LongRunningProcess, List<MemberEvent>> readEvents) : IAsyncDisposable
 {
     public string Name { get; } = name;
 
-    public ClientProcess Process { get; } = process;
+    public LongRunningProcess Process { get; } = process;
 
     public List<MemberEvent> Events() => readEvents(Process);
 
@@ -23,6 +25,6 @@ public sealed class GroupMember(string name, ClientProcess process, Func<ClientP
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
-    public static GroupMember ReportingJsonLines(string name, ClientProcess process) =>
+    public static GroupMember ReportingJsonLines(string name, LongRunningProcess process) =>
         new(name, process, p => MemberEvent.ParseJsonLines(p.StandardOutputLines()));
 }

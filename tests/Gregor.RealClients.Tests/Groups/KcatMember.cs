@@ -12,14 +12,14 @@ public static partial class KcatMember
 {
     public static GroupMember Start(GregorProcess broker, string topic, string group, string member)
     {
-        var process = ClientProcess.Start(member, "kcat",
+        var process = LongRunningProcess.Start(member, "kcat",
             ["-b", broker.BootstrapServers, "-G", group, "-X", $"client.id={member}", "-X", "session.timeout.ms=6000",
              "-X", "heartbeat.interval.ms=500", "-o", "beginning", "-u", "-f", "%p %o\\n", topic],
             Path.GetTempPath());
         return new GroupMember(member, process, p => ReadEvents(member, p));
     }
 
-    private static List<MemberEvent> ReadEvents(string member, ClientProcess process)
+    private static List<MemberEvent> ReadEvents(string member, LongRunningProcess process)
     {
         var events = new List<MemberEvent>();
         foreach (var line in process.StandardErrorLines())

@@ -5,6 +5,7 @@ namespace Gregor.RealClients.Tests.Infrastructure;
 /// <summary>Sends real signals to processes the tests started (.NET only has a managed SIGKILL).</summary>
 internal static partial class PosixSignals
 {
+    public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
     public const int SigCont = 18;

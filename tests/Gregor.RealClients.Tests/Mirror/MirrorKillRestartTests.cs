@@ -3,7 +3,6 @@ using System.Text.Json;
 using Gregor.Client;
 using Gregor.Client.Admin;
 using Gregor.RealClients.Tests.Clients;
-using Gregor.RealClients.Tests.Groups;
 using Gregor.RealClients.Tests.Infrastructure;
 
 namespace Gregor.RealClients.Tests.Mirror;
@@ -51,7 +50,7 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
                 Records.ToString(CultureInfo.InvariantCulture), "100"], StepTimeout, RepositoryLayout.PythonClientsDirectory);
 
         // First run: killed with SIGKILL once about a third of the records are on the target.
-        await using (ClientProcess first = StartMirror(source, target))
+        await using (LongRunningProcess first = StartMirror(source, target))
         {
             await WaitUntilAsync(async () => (await EndsAsync(targetAdmin)).Values.Sum() >= Records / 3, first);
             await first.KillAsync();
@@ -66,7 +65,7 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
         grouped.EnsureSuccess();
 
         // Second run, while the producer keeps writing; stopped with SIGTERM once the target caught up.
-        await using ClientProcess second = StartMirror(source, target);
+        await using LongRunningProcess second = StartMirror(source, target);
         var produced = await producing;
         output.WriteLine(produced.Describe());
         produced.EnsureSuccess();
@@ -113,8 +112,8 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
 
     private static string Script(string name) => Path.Combine(RepositoryLayout.PythonClientsDirectory, name);
 
-    private static ClientProcess StartMirror(GregorProcess source, GregorProcess target) =>
-        ClientProcess.Start("gregor mirror", "dotnet",
+    private static LongRunningProcess StartMirror(GregorProcess source, GregorProcess target) =>
+        LongRunningProcess.Start("gregor mirror", "dotnet",
             [RepositoryLayout.CliDll, "mirror", "--from", source.BootstrapServers, "--to", target.BootstrapServers,
                 "--topic", Topic, "--group", Group, "--sync-interval", "200", "--json"], Path.GetTempPath());
 
@@ -156,7 +155,7 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
     private static async Task<bool> GroupSyncedAsync(KafkaAdminClient targetAdmin) =>
         (await targetAdmin.ListGroupOffsetsAsync(Group)).Count == Partitions;
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ClientProcess mirror)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, LongRunningProcess mirror)
     {
         DateTime deadline = DateTime.UtcNow + StepTimeout;
         while (!await condition())

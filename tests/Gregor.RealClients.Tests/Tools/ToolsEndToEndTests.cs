@@ -64,30 +64,13 @@ public sealed class ToolsEndToEndTests(ITestOutputHelper output)
         string bootstrap = broker.BootstrapServers;
         (await Kcat.RunAsync(bootstrap, ["-P", "-t", "jobs", "-p", "0"], StepTimeout, "a\nb\nc\n")).EnsureSuccess();
 
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (string argument in (string[])[RepositoryLayout.CliDll, "consume", "jobs", "--group", "workers", "--from-beginning", "--bootstrap-server", bootstrap])
-            startInfo.ArgumentList.Add(argument);
-        using var consumer = Process.Start(startInfo)!;
-        var stderr = consumer.StandardError.ReadToEndAsync();
-        var printed = new List<string>();
-        using (var deadline = new CancellationTokenSource(StepTimeout))
-        {
-            while (printed.Count < 3 && await consumer.StandardOutput.ReadLineAsync(deadline.Token) is { } line) printed.Add(line);
-        }
-        Assert.Equal(["a", "b", "c"], printed);
+        await using var consumer = LongRunningProcess.Start("gregor consume", "dotnet",
+            [RepositoryLayout.CliDll, "consume", "jobs", "--group", "workers", "--from-beginning", "--bootstrap-server", bootstrap], Path.GetTempPath());
+        await Poll.UntilAsync(() => consumer.StandardOutputLines().Count >= 3 || consumer.HasExited, StepTimeout, () => consumer.Describe());
+        Assert.Equal(["a", "b", "c"], consumer.StandardOutputLines());
 
-        PosixSignals.Send(consumer.Id, 2); // SIGINT, as Ctrl-C sends
-        using (var deadline = new CancellationTokenSource(StepTimeout))
-            await consumer.WaitForExitAsync(deadline.Token);
-
-        Assert.Equal(0, consumer.ExitCode);
-        Assert.Equal("Processed a total of 3 message(s).", (await stderr).Trim());
+        Assert.True(await consumer.StopAsync(PosixSignals.SigInt) == 0, consumer.Describe()); // SIGINT, as Ctrl-C sends
+        Assert.Equal("Processed a total of 3 message(s).", string.Join('\n', consumer.StandardErrorLines()).Trim());
         var describe = await RunCliAsync(["groups", "describe", "workers", "--json", "--bootstrap-server", bootstrap]);
         Assert.True(describe.ExitCode == 0, describe.Describe());
         Assert.Contains("\"currentOffset\": 3", describe.StandardOutput);
