@@ -15,20 +15,7 @@ public static class GroupBroker
 }
 
 /// <summary>One broker for the group tests that use their own topics and groups and never stop it.</summary>
-public sealed class GroupBrokerFixture : IAsyncLifetime
-{
-    private GregorProcess? _broker;
-
-    public GregorProcess Broker => _broker ?? throw new InvalidOperationException("The group tests' broker did not start.");
-
-    public async Task InitializeAsync() => _broker = await GroupBroker.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_broker is not null)
-            await _broker.DisposeAsync();
-    }
-}
+public sealed class GroupBrokerFixture() : BrokerProcessFixture(GroupBroker.Settings);
 
 /// <summary>
 /// The group tests run one at a time: each starts several client processes whose heartbeats must keep
