@@ -18,9 +18,9 @@ internal sealed class BurrowProcess : IAsyncDisposable
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
 
     private readonly LongRunningProcess _process;
-    private readonly string _directory;
+    private readonly TemporaryDirectory _directory;
 
-    private BurrowProcess(LongRunningProcess process, string directory, int httpPort)
+    private BurrowProcess(LongRunningProcess process, TemporaryDirectory directory, int httpPort)
     {
         _process = process;
         _directory = directory;
@@ -40,13 +40,12 @@ internal sealed class BurrowProcess : IAsyncDisposable
         if (!File.Exists(Executable))
             throw new ExternalClientException($"{Executable} is missing: Debian's `{Package}` package is not installed (./test.sh installs it).");
 
-        var directory = Path.Combine(Path.GetTempPath(), "gregor-burrow-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(directory);
+        var directory = TemporaryDirectory.Create("gregor-burrow");
         var httpPort = FreePort.Next();
-        var config = BurrowConfig.Render(new BurrowConfig(bootstrapServers, zooKeeper.ConnectString, kafkaVersion, httpPort, directory));
-        await File.WriteAllTextAsync(Path.Combine(directory, BurrowConfig.FileName), config);
+        var config = BurrowConfig.Render(new BurrowConfig(bootstrapServers, zooKeeper.ConnectString, kafkaVersion, httpPort, directory.Path));
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, BurrowConfig.FileName), config);
 
-        var process = LongRunningProcess.Start("burrow", Executable, ["-config-dir", directory], directory, Package);
+        var process = LongRunningProcess.Start("burrow", Executable, ["-config-dir", directory.Path], directory.Path, Package);
         var burrow = new BurrowProcess(process, directory, httpPort);
         try
         {
@@ -69,14 +68,7 @@ internal sealed class BurrowProcess : IAsyncDisposable
     {
         Http.Dispose();
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp directory must not fail the test that owned it.
-        }
+        _directory.Dispose();
     }
 
     private static readonly string[] RoutineMessages =

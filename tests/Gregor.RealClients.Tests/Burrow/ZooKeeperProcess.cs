@@ -20,9 +20,9 @@ internal sealed class ZooKeeperProcess : IAsyncDisposable
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
 
     private readonly LongRunningProcess _process;
-    private readonly string _directory;
+    private readonly TemporaryDirectory _directory;
 
-    private ZooKeeperProcess(LongRunningProcess process, string directory, int port)
+    private ZooKeeperProcess(LongRunningProcess process, TemporaryDirectory directory, int port)
     {
         _process = process;
         _directory = directory;
@@ -41,11 +41,11 @@ internal sealed class ZooKeeperProcess : IAsyncDisposable
         if (!File.Exists(ZooKeeperJar))
             throw new ExternalClientException($"{ZooKeeperJar} is missing: Debian's `{Package}` package is not installed (./test.sh installs it).");
 
-        var directory = Path.Combine(Path.GetTempPath(), "gregor-zookeeper-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path.Combine(directory, "data"));
+        var directory = TemporaryDirectory.Create("gregor-zookeeper");
+        var dataDirectory = Directory.CreateDirectory(Path.Combine(directory.Path, "data")).FullName;
         var port = FreePort.Next();
-        var configPath = Path.Combine(directory, "zoo.cfg");
-        await File.WriteAllTextAsync(configPath, Config(Path.Combine(directory, "data"), port));
+        var configPath = Path.Combine(directory.Path, "zoo.cfg");
+        await File.WriteAllTextAsync(configPath, Config(dataDirectory, port));
 
         var classPath = File.Exists(Slf4jSimpleJar) ? $"{ZooKeeperJar}:{Slf4jSimpleJar}" : ZooKeeperJar;
         string[] arguments =
@@ -54,7 +54,7 @@ internal sealed class ZooKeeperProcess : IAsyncDisposable
             "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-cp", classPath, MainClass, configPath,
         ];
-        var process = LongRunningProcess.Start("zookeeper", Java, arguments, directory, Package);
+        var process = LongRunningProcess.Start("zookeeper", Java, arguments, directory.Path, Package);
         var zooKeeper = new ZooKeeperProcess(process, directory, port);
         try
         {
@@ -76,14 +76,7 @@ internal sealed class ZooKeeperProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp directory must not fail the test that owned it.
-        }
+        _directory.Dispose();
     }
 
     private static string Config(string dataDirectory, int port) =>
