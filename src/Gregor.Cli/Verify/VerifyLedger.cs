@@ -54,12 +54,22 @@ internal sealed class VerifyLedger
     /// <summary>The producer handed one more record to the client.</summary>
     public void Sent() => _produced++;
 
-    /// <summary>The broker acknowledged record <paramref name="sequence"/> at this partition and offset.</summary>
+    /// <summary>
+    /// The broker acknowledged record <paramref name="sequence"/> at this partition and offset. A second
+    /// record acknowledged at an offset already taken is counted lost: at most one of the two can be
+    /// there, so the broker or the client lost the other while calling it written. (The same record
+    /// acknowledged twice is counted once.) This runs on the producer's thread, so it never throws.
+    /// </summary>
     public void Acknowledge(long sequence, int partition, long offset)
     {
         var book = Book(partition);
         if (!book.Acked.TryAdd(offset, sequence))
-            throw new InvalidOperationException($"Offset {offset} of partition {partition} was acknowledged twice.");
+        {
+            if (book.Acked[offset] == sequence) return;
+            Acknowledged++;
+            book.AckedAtTakenOffset++;
+            return;
+        }
         Acknowledged++;
         book.AckedEnd = Math.Max(book.AckedEnd, offset + 1);
         if (book.Consumed.ContainsKey(offset)) _acknowledgedAndConsumed++;
@@ -133,6 +143,7 @@ internal sealed class VerifyLedger
         public readonly Dictionary<long, long> Acked = [];
         public readonly Dictionary<long, ConsumedRecord> Consumed = [];
         public long AckedEnd;
+        public long AckedAtTakenOffset;
         public long Duplicated;
         public long WentBack;
 
@@ -161,8 +172,9 @@ internal sealed class VerifyLedger
                 previousSequence = sequence;
             }
 
-            return new PartitionVerdict(partition, Acked.Count, Consumed.Count, consumedAcked, lost, Duplicated,
-                WentBack + logDisorder + misplaced, WentBack, logDisorder, misplaced);
+            return new PartitionVerdict(partition, Acked.Count + AckedAtTakenOffset, Consumed.Count, consumedAcked,
+                lost + AckedAtTakenOffset, Duplicated, WentBack + logDisorder + misplaced, WentBack, logDisorder, misplaced,
+                AckedAtTakenOffset);
         }
     }
 }

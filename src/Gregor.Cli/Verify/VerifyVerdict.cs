@@ -2,7 +2,9 @@ namespace Gregor.Cli.Verify;
 
 /// <summary>
 /// One partition's counts. <see cref="Consumed"/> counts distinct offsets processed (acknowledged or not);
-/// <see cref="OutOfOrder"/> is the sum of its three kinds (see <see cref="VerifyLedger"/>).
+/// <see cref="OutOfOrder"/> is the sum of its three kinds (see <see cref="VerifyLedger"/>);
+/// <see cref="Lost"/> includes <see cref="AcknowledgedAtTakenOffset"/>, records acknowledged at an offset
+/// another record had already been acknowledged at.
 /// </summary>
 internal sealed record PartitionVerdict(
     int Partition,
@@ -14,7 +16,8 @@ internal sealed record PartitionVerdict(
     long OutOfOrder,
     long ConsumerWentBack,
     long LogOutOfSequence,
-    long SequenceMismatch);
+    long SequenceMismatch,
+    long AcknowledgedAtTakenOffset);
 
 /// <summary>The counts of a whole run: <see cref="Passed"/> only with nothing lost and nothing out of order.</summary>
 internal sealed record VerifyVerdict(long Produced, long Acknowledged, long ProduceFailed, IReadOnlyList<PartitionVerdict> Partitions)

@@ -187,12 +187,45 @@ public sealed class VerifyLedgerTests
     }
 
     [Fact]
-    public void APartitionOutsideTheTopicAndAnOffsetAcknowledgedTwiceAreRefused()
+    public void APartitionOutsideTheTopicIsRefused()
     {
         var ledger = new VerifyLedger(2);
         ledger.Acknowledge(0, 0, 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => ledger.Processed("m1", 2, 0, 0));
-        Assert.Throws<InvalidOperationException>(() => ledger.Acknowledge(1, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.Acknowledge(1, 2, 0));
+    }
+
+    [Fact]
+    public void ASecondRecordAcknowledgedAtATakenOffsetIsLostEvenThoughTheOffsetWasConsumed()
+    {
+        var ledger = new VerifyLedger(1);
+        AckAll(ledger, (0, 0, 0), (1, 0, 1), (2, 0, 1));
+        ledger.Processed("m1", 0, 0, 0);
+        ledger.Processed("m1", 0, 1, 1);
+
+        var verdict = ledger.Verdict();
+
+        Assert.False(verdict.Passed);
+        Assert.Equal(3, verdict.Acknowledged);
+        Assert.Equal(1, verdict.Lost);
+        Assert.Equal(1, verdict.Partitions[0].AcknowledgedAtTakenOffset);
+        Assert.Equal(0, verdict.OutOfOrder);
+        Assert.False(ledger.AllAcknowledgedConsumed);
+    }
+
+    [Fact]
+    public void TheSameRecordAcknowledgedTwiceAtItsOffsetCountsOnce()
+    {
+        var ledger = new VerifyLedger(1);
+        AckAll(ledger, (0, 0, 0), (0, 0, 0));
+        ledger.Processed("m1", 0, 0, 0);
+
+        var verdict = ledger.Verdict();
+
+        Assert.True(verdict.Passed);
+        Assert.Equal(1, verdict.Acknowledged);
+        Assert.Equal(0, verdict.Partitions[0].AcknowledgedAtTakenOffset);
+        Assert.True(ledger.AllAcknowledgedConsumed);
     }
 
     private static void AckAll(VerifyLedger ledger, params (long Sequence, int Partition, long Offset)[] acks)

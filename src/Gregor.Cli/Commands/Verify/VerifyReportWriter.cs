@@ -45,6 +45,7 @@ internal static class VerifyReportWriter
                 consumerWentBack = p.ConsumerWentBack,
                 logOutOfSequence = p.LogOutOfSequence,
                 sequenceMismatch = p.SequenceMismatch,
+                acknowledgedAtTakenOffset = p.AcknowledgedAtTakenOffset,
             }),
         });
     }
