@@ -62,6 +62,23 @@ public sealed partial class KafkaProducer
                 _deferred.Dequeue();
                 Volatile.Write(ref _deferredCount, _deferred.Count);
             }
+            next.Handled?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Completes once every record waiting in the line now has been appended to its batch (or failed), so a
+    /// flush can then wait for their batches too. Records that join the line later are not waited for.
+    /// </summary>
+    private Task DeferredHandled()
+    {
+        lock (_deferredLock)
+        {
+            if (_deferred.Count == 0) return Task.CompletedTask;
+            // The line is handled in order, so its last record being handled means all of them are.
+            DeferredRecord last = _deferred.Last();
+            last.Handled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return last.Handled.Task;
         }
     }
 
@@ -80,5 +97,9 @@ public sealed partial class KafkaProducer
 
     private sealed record DeferredRecord(
         string Topic, ProducerRecord Record, Action<DeliveryReport>? Callback, TaskCompletionSource<DeliveryResult>? Task,
-        long Started, CancellationToken CancellationToken, TaskCompletionSource? Queued);
+        long Started, CancellationToken CancellationToken, TaskCompletionSource? Queued)
+    {
+        /// <summary>Set by a flush waiting for this record to leave the line; under the line's lock.</summary>
+        public TaskCompletionSource? Handled { get; set; }
+    }
 }

@@ -91,8 +91,11 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
         _sender.BeginFlush();
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            if (!DeferredHandled().Wait(timeout)) return Volatile.Read(ref _deferredCount) + _accumulator.IncompleteRecords();
+            TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout : TimeSpan.FromTicks(Math.Max(0, (timeout - clock.Elapsed).Ticks));
             var (done, _) = _accumulator.WaitForIncomplete();
-            return done.Wait(timeout) ? 0 : _accumulator.IncompleteRecords();
+            return done.Wait(left) ? 0 : _accumulator.IncompleteRecords();
         }
         finally
         {
@@ -106,6 +109,8 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
         _sender.BeginFlush();
         try
         {
+            // Records still waiting for metadata or buffer space were produced before this call too.
+            await DeferredHandled().WaitAsync(cancellationToken);
             await _accumulator.WaitForIncomplete().Done.WaitAsync(cancellationToken);
         }
         finally

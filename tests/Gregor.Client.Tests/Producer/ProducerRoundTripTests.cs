@@ -114,6 +114,21 @@ public sealed class ProducerRoundTripTests
         }
     }
 
+    [Fact]
+    public async Task FlushAlsoWaitsForRecordsProduceAsyncLeftWaitingForTheTopicsMetadata()
+    {
+        await using var broker = await ProducerBroker.StartAsync(partitions: 3);
+        await using var producer = new KafkaProducer(broker.Config());
+        // A topic this producer has never seen: ProduceAsync returns at once and the records wait in line for its metadata.
+        var first = Enumerable.Range(0, 50).Select(i => producer.ProduceAsync("unseen", $"k{i}", $"v{i}")).ToList();
+        await producer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(first, t => Assert.True(t.IsCompletedSuccessfully, "FlushAsync returned before a record was delivered"));
+
+        var second = Enumerable.Range(0, 50).Select(i => producer.ProduceAsync("unseen-too", $"k{i}", $"v{i}")).ToList();
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        Assert.All(second, t => Assert.True(t.IsCompletedSuccessfully, "Flush returned before a record was delivered"));
+    }
+
     internal static async Task WaitFor(Func<Task<bool>> condition, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
