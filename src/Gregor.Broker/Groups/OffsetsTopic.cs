@@ -32,8 +32,8 @@ public sealed class OffsetsTopic(TopicManager topics, PartitionRegistry partitio
 
     /// <summary>
     /// Creates the topic if it does not exist yet (Kafka does so on the first FindCoordinator). Returns
-    /// only once its partitions are open: the topic is listed a moment before they are, and a commit
-    /// arriving in that moment must wait rather than fail.
+    /// only once its partitions are open; callers racing the first creation wait on the lock rather than
+    /// fail.
     /// </summary>
     public TopicResult EnsureCreated()
     {
