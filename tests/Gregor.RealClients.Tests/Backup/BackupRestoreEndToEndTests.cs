@@ -198,7 +198,7 @@ public sealed class BackupRestoreEndToEndTests(ITestOutputHelper output)
 
     private async Task<ProcessResult> CliAsync(params string[] arguments)
     {
-        var run = await ExternalProcess.RunAsync("dotnet", [RepositoryLayout.CliDll, .. arguments], StepTimeout, Path.GetTempPath());
+        var run = await GregorCli.RunAsync(arguments, StepTimeout);
         output.WriteLine(run.Describe());
         Assert.True(run.ExitCode == 0, run.Describe());
         return run;

@@ -15,11 +15,7 @@ internal static class GroupsDescribeCli
     /// <summary>The group's partitions sorted by topic and partition; throws with the CLI's own words when it fails.</summary>
     public static async Task<IReadOnlyList<DescribedPartition>> DescribeAsync(string bootstrapServers, string group)
     {
-        var result = await ExternalProcess.RunAsync(
-            "dotnet",
-            [RepositoryLayout.CliDll, "groups", "describe", group, "--json", "--bootstrap-server", bootstrapServers],
-            Timeout,
-            Path.GetTempPath());
+        var result = await GregorCli.RunAsync(["groups", "describe", group, "--json", "--bootstrap-server", bootstrapServers], Timeout);
         result.EnsureSuccess();
 
         using var document = ParseOrThrow(result);

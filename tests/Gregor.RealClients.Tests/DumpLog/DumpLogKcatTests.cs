@@ -163,7 +163,7 @@ public sealed class DumpLogKcatTests(ITestOutputHelper output)
 
     private async Task<ProcessResult> DumpAsync(params string[] arguments)
     {
-        var run = await ExternalProcess.RunAsync("dotnet", [RepositoryLayout.CliDll, "dump-log", .. arguments], StepTimeout, Path.GetTempPath());
+        var run = await GregorCli.RunAsync(["dump-log", .. arguments], StepTimeout);
         output.WriteLine(run.Describe());
         return run;
     }

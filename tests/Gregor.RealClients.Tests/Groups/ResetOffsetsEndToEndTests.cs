@@ -144,10 +144,10 @@ public sealed class ResetOffsetsEndToEndTests(ITestOutputHelper output)
         return run.EnsureSuccess();
     }
 
-    /// <summary>The built CLI, run as <c>gregor serve</c> is: <c>dotnet artifacts/cli/gregor.dll ...</c>.</summary>
+    /// <summary>Runs the CLI and keeps what it printed in the test output.</summary>
     private async Task<ProcessResult> RunCliAsync(string[] arguments)
     {
-        var run = await ExternalProcess.RunAsync("dotnet", [RepositoryLayout.CliDll, .. arguments], StepTimeout, Path.GetTempPath());
+        var run = await GregorCli.RunAsync(arguments, StepTimeout);
         output.WriteLine(run.Describe());
         return run;
     }

@@ -113,9 +113,9 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
     private static string Script(string name) => Path.Combine(RepositoryLayout.PythonClientsDirectory, name);
 
     private static LongRunningProcess StartMirror(GregorProcess source, GregorProcess target) =>
-        LongRunningProcess.Start("gregor mirror", "dotnet",
-            [RepositoryLayout.CliDll, "mirror", "--from", source.BootstrapServers, "--to", target.BootstrapServers,
-                "--topic", Topic, "--group", Group, "--sync-interval", "200", "--json"], Path.GetTempPath());
+        GregorCli.Start("gregor mirror",
+            ["mirror", "--from", source.BootstrapServers, "--to", target.BootstrapServers,
+                "--topic", Topic, "--group", Group, "--sync-interval", "200", "--json"]);
 
     /// <summary>Offset, key, value and the mirror's source-offset header of every record, as kcat prints them.</summary>
     private static async Task<List<(long Offset, string Key, string Value, long? Origin)>> DumpAsync(GregorProcess broker, int partition)

@@ -64,8 +64,8 @@ public sealed class ToolsEndToEndTests(ITestOutputHelper output)
         string bootstrap = broker.BootstrapServers;
         (await Kcat.RunAsync(bootstrap, ["-P", "-t", "jobs", "-p", "0"], StepTimeout, "a\nb\nc\n")).EnsureSuccess();
 
-        await using var consumer = LongRunningProcess.Start("gregor consume", "dotnet",
-            [RepositoryLayout.CliDll, "consume", "jobs", "--group", "workers", "--from-beginning", "--bootstrap-server", bootstrap], Path.GetTempPath());
+        await using var consumer = GregorCli.Start("gregor consume",
+            ["consume", "jobs", "--group", "workers", "--from-beginning", "--bootstrap-server", bootstrap]);
         await Poll.UntilAsync(() => consumer.StandardOutputLines().Count >= 3 || consumer.HasExited, StepTimeout, () => consumer.Describe());
         Assert.Equal(["a", "b", "c"], consumer.StandardOutputLines());
 
@@ -166,7 +166,7 @@ public sealed class ToolsEndToEndTests(ITestOutputHelper output)
 
     private async Task<ProcessResult> RunCliAsync(string[] arguments, string? standardInput = null)
     {
-        var run = await ExternalProcess.RunAsync("dotnet", [RepositoryLayout.CliDll, .. arguments], StepTimeout, Path.GetTempPath(), standardInput);
+        var run = await GregorCli.RunAsync(arguments, StepTimeout, standardInput);
         output.WriteLine(run.Describe());
         return run;
     }
