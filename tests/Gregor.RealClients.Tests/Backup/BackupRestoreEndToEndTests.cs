@@ -52,7 +52,8 @@ public sealed class BackupRestoreEndToEndTests(ITestOutputHelper output)
 
             // A second backup while a producer keeps writing: incremental, from the first run's ends.
             var producing = ClientAsync("produce", bootstrap, Topic, "3", "200", "second", "10");
-            await WaitUntilAsync(async () => (await EndsAsync(bootstrap)).Values.Sum() > firstEnds.Values.Sum());
+            await Poll.UntilAsync(async () => (await EndsAsync(bootstrap)).Values.Sum() > firstEnds.Values.Sum(), StepTimeout,
+                () => "the producer wrote nothing after the full backup");
             var second = await CliAsync("backup", backupDirectory, "--json", "--bootstrap-server", bootstrap);
             await producing;
             using var secondJson = JsonDocument.Parse(second.StandardOutput);
@@ -106,16 +107,6 @@ public sealed class BackupRestoreEndToEndTests(ITestOutputHelper output)
         finally
         {
             if (Directory.Exists(backupDirectory)) Directory.Delete(backupDirectory, recursive: true);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        DateTime deadline = DateTime.UtcNow + StepTimeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(20);
         }
     }
 

@@ -6,17 +6,24 @@ namespace Gregor.RealClients.Tests.Infrastructure;
 /// </summary>
 public static class Poll
 {
-    /// <summary>What a test asks of its own memory (lines a process printed so far) is cheap to ask often.</summary>
+    /// <summary>A condition on what a process printed so far, or on a broker's offsets, is asked often: it may hold only briefly.</summary>
     private static readonly TimeSpan ConditionInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A probe over the network (HTTP, a TCP four-letter word) is asked less often.</summary>
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Returns once <paramref name="condition"/> holds; after <paramref name="timeout"/> throws a <see cref="TimeoutException"/>.</summary>
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describeFailure)
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describeFailure) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, describeFailure);
+
+    /// <summary>
+    /// The same for a condition that asks the broker (end offsets, a group's commits): asked as often, so a
+    /// test still sees a state that lasts only while a producer keeps writing.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describeFailure)
     {
         var until = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow >= until)
                 throw new TimeoutException($"Not reached within {timeout.TotalSeconds:0.#} s: {describeFailure()}");

@@ -155,14 +155,8 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
     private static async Task<bool> GroupSyncedAsync(KafkaAdminClient targetAdmin) =>
         (await targetAdmin.ListGroupOffsetsAsync(Group)).Count == Partitions;
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, LongRunningProcess mirror)
-    {
-        DateTime deadline = DateTime.UtcNow + StepTimeout;
-        while (!await condition())
-        {
-            Assert.False(mirror.HasExited, $"the mirror exited early\n{mirror.Describe()}");
-            Assert.True(DateTime.UtcNow < deadline, $"the condition did not hold in time\n{mirror.Describe()}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, LongRunningProcess mirror) =>
+        Poll.UntilAsync(
+            async () => mirror.HasExited ? throw new InvalidOperationException($"the mirror exited early\n{mirror.Describe()}") : await condition(),
+            StepTimeout, () => $"the condition did not hold in time\n{mirror.Describe()}");
 }
