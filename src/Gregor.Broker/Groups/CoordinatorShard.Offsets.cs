@@ -157,6 +157,27 @@ internal sealed partial class CoordinatorShard
         }
     }
 
+    /// <summary>
+    /// Removes every group's committed offsets of the topics <paramref name="gone"/> says no longer exist, as
+    /// Kafka does when a topic is deleted: a topic created again under the name starts without them.
+    /// </summary>
+    public int RemoveOffsetsOfDeletedTopics(Func<string, bool> gone)
+    {
+        lock (_lock)
+        {
+            int removed = 0;
+            foreach (ClassicGroup group in LiveGroups)
+            {
+                List<TopicPartitionKey> keys = group.Offsets.Keys.Where(key => gone(key.Topic)).ToList();
+                if (keys.Count == 0) continue;
+                if (!_log.Append(keys.Select(key => OffsetTombstone(group.GroupId, key)).ToList()).Succeeded) continue;
+                foreach (TopicPartitionKey key in keys) group.Offsets.Remove(key);
+                removed += keys.Count;
+            }
+            return removed;
+        }
+    }
+
     private void RemoveGroup(ClassicGroup group)
     {
         group.StopTimers();

@@ -18,6 +18,7 @@ public sealed class GroupCoordinator : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Func<string, int, bool> _partitionExists;
+    private readonly Func<string, bool> _topicExists;
     private readonly CoordinatorShard[] _shards;
     private readonly ITimer _expiryTimer;
 
@@ -31,6 +32,8 @@ public sealed class GroupCoordinator : IAsyncDisposable
         _clock = clock;
         _logger = logger;
         _partitionExists = (topic, partition) => topics.Find(topic) is { } t && partition >= 0 && partition < t.PartitionCount;
+        topics.TopicDeleted += name => RemoveOffsetsOfDeletedTopics(topic => topic == name);
+        _topicExists = topic => topics.Find(topic) is not null;
         _shards = new CoordinatorShard[_offsetsTopic.PartitionCount];
         for (int i = 0; i < _shards.Length; i++) _shards[i] = NewShard(i);
         var interval = TimeSpan.FromMilliseconds(config.OffsetsRetentionCheckIntervalMs);
@@ -61,6 +64,17 @@ public sealed class GroupCoordinator : IAsyncDisposable
             }
         }
         _logger.LogInformation("Loaded consumer groups from {Records} record(s) of {Topic} in {Ms} ms", records, OffsetsTopic.Name, watch.ElapsedMilliseconds);
+        // A crash between deleting a topic and writing its offsets' tombstones leaves offsets of a topic that is gone.
+        RemoveOffsetsOfDeletedTopics(topic => !_topicExists(topic));
+    }
+
+    /// <summary>Drops every group's committed offsets of the topics <paramref name="gone"/> names; returns how many.</summary>
+    public int RemoveOffsetsOfDeletedTopics(Func<string, bool> gone)
+    {
+        int removed = 0;
+        foreach (CoordinatorShard shard in _shards) removed += shard.RemoveOffsetsOfDeletedTopics(gone);
+        if (removed > 0) _logger.LogInformation("Removed {Count} committed offset(s) of deleted topics", removed);
+        return removed;
     }
 
     internal CoordinatorShard ShardFor(string groupId) => _shards[OffsetsTopic.PartitionFor(groupId, _shards.Length)];

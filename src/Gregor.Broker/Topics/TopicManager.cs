@@ -131,6 +131,9 @@ public sealed class TopicManager
     /// </summary>
     public Func<string, TopicResult>? InternalTopicCreator { get; set; }
 
+    /// <summary>Told the name of each topic deleted, after it is gone (the group coordinator drops its committed offsets).</summary>
+    public event Action<string>? TopicDeleted;
+
     /// <summary>The topic, created with broker defaults when it is missing and auto-creation is on.</summary>
     public TopicMetadata? GetOrAutoCreate(string name, out TopicResult result)
     {
@@ -166,8 +169,16 @@ public sealed class TopicManager
             _visible = _visible.Without(name);
             _partitions.Remove(removed);
             _logger.LogInformation("Deleted topic {Topic}", name);
-            return TopicResult.Ok;
         }
+        try
+        {
+            TopicDeleted?.Invoke(name);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Cleaning up after deleting topic {Topic} failed; the topic is deleted.", name);
+        }
+        return TopicResult.Ok;
     }
 
     /// <summary>Grows a topic to <paramref name="totalCount"/> partitions (Kafka never shrinks one).</summary>
