@@ -22,24 +22,17 @@ public sealed class VerifyBrokerRestartTests(ITestOutputHelper output)
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(100);
     private static readonly TimeSpan GrowthDeadline = TimeSpan.FromSeconds(30);
 
-    private static readonly Dictionary<string, string> BrokerSettings = new()
-    {
-        ["group.initial.rebalance.delay.ms"] = "0",
-        ["group.min.session.timeout.ms"] = "1000",
-        ["offsets.topic.num.partitions"] = "5",
-    };
-
     [Fact]
     public async Task Verify_reports_nothing_lost_or_reordered_while_the_broker_is_sigkilled_and_restarted_twice()
     {
-        await using var broker = await GregorProcess.StartAsync(BrokerSettings);
+        await using var broker = await GregorProcess.StartAsync(VerifyBroker.Settings);
         string[] arguments =
         [
-            RepositoryLayout.CliDll, "verify", "--bootstrap-server", broker.BootstrapServers,
+            "verify", "--bootstrap-server", broker.BootstrapServers,
             "--records", Records.ToString(), "--rate", RatePerSecond.ToString(), "--consumers", "3",
             "--session-timeout-ms", "3000", "--timeout", "75", "--json",
         ];
-        Task<ProcessResult> verifying = ExternalProcess.RunAsync("dotnet", arguments, RunLimit, Path.GetTempPath());
+        Task<ProcessResult> verifying = GregorCli.RunAsync(arguments, RunLimit);
 
         long logBytes = 0;
         for (int kill = 1; kill <= BrokerKills; kill++)

@@ -13,18 +13,10 @@ public sealed class VerifyChaosTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
 
-    /// <summary>Short session timeouts keep each kill's rebalance short; the broker must allow them.</summary>
-    private static readonly Dictionary<string, string> BrokerSettings = new()
-    {
-        ["group.initial.rebalance.delay.ms"] = "0",
-        ["group.min.session.timeout.ms"] = "1000",
-        ["offsets.topic.num.partitions"] = "5",
-    };
-
     [Fact]
     public async Task UnderChaosMembersCommittingAfterProcessingLoseNothingAndKeepOrder()
     {
-        await using var broker = await GregorProcess.StartAsync(BrokerSettings);
+        await using var broker = await GregorProcess.StartAsync(VerifyBroker.Settings);
 
         var (run, summary) = await VerifyAsync(broker, "--rate", "1000");
 
@@ -41,7 +33,7 @@ public sealed class VerifyChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task UnderChaosMembersCommittingBeforeProcessingAreReportedLosingRecords()
     {
-        await using var broker = await GregorProcess.StartAsync(BrokerSettings);
+        await using var broker = await GregorProcess.StartAsync(VerifyBroker.Settings);
 
         var (run, summary) = await VerifyAsync(broker, "--commit-before-processing");
 
@@ -59,10 +51,10 @@ public sealed class VerifyChaosTests(ITestOutputHelper output)
     {
         string[] arguments =
         [
-            RepositoryLayout.CliDll, "verify", "--bootstrap-server", broker.BootstrapServers, "--records", "5000",
+            "verify", "--bootstrap-server", broker.BootstrapServers, "--records", "5000",
             "--consumers", "3", "--chaos", "--chaos-interval", "1500", "--session-timeout-ms", "3000", "--timeout", "60", "--json", .. extra,
         ];
-        var run = await ExternalProcess.RunAsync("dotnet", arguments, RunLimit, Path.GetTempPath());
+        var run = await GregorCli.RunAsync(arguments, RunLimit);
         output.WriteLine(run.Describe());
         JsonElement summary;
         try

@@ -7,8 +7,6 @@ namespace Gregor.Cli.Commands.Verify;
 /// <summary>Parses <c>gregor verify [options]</c>, and the hidden member form <c>gregor verify --member NAME …</c>.</summary>
 internal static class VerifyCommandLine
 {
-    public const string DefaultBootstrapServer = "127.0.0.1:9092";
-
     /// <summary>Microseconds per record an unsafe member spends "processing" unless told otherwise.</summary>
     public const int UnsafeProcessingMicroseconds = 2_000;
 
@@ -23,7 +21,7 @@ internal static class VerifyCommandLine
 
     public static Parsed Parse(ArgumentReader arguments)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         string? topic = arguments.TakeOption("--topic");
         int? partitions = Int(arguments.TakeOption("--partitions"), "--partitions", 1, 10_000);
         long records = Long(arguments.TakeOption("--records"), "--records", 1, 100_000_000) ?? 100_000;
@@ -64,7 +62,7 @@ internal static class VerifyCommandLine
     /// <summary>The member's own options, after <see cref="IsMember"/> took its name.</summary>
     public static MemberOptions ParseMember(string name, ArgumentReader arguments)
     {
-        string bootstrap = arguments.TakeOption("--bootstrap-server") ?? DefaultBootstrapServer;
+        string bootstrap = BootstrapServerOption.Take(arguments);
         string topic = arguments.TakeOption("--topic") ?? throw new UsageException("a member needs --topic.");
         string group = arguments.TakeOption("--group") ?? throw new UsageException("a member needs --group.");
         int processing = Int(arguments.TakeOption("--processing-us"), "--processing-us", 0, 10_000_000) ?? 0;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gregor.Cli.CommandLine;
-using Gregor.Cli.Commands.Groups;
 using Gregor.Cli.Verify;
 
 namespace Gregor.Cli.Commands.Verify;
