@@ -12,7 +12,7 @@ namespace Gregor.Cli.Mirror;
 /// groups' committed offsets. Progress lives on the target only: every copied record carries its source offset
 /// in <see cref="MirrorHeader"/>, so a restarted mirror (even after SIGKILL) reads the target's tail and resumes
 /// at the next source offset — nothing lost, nothing sent twice. Records of a killed run that land after the tail
-/// was read are found by the offsets the target assigns (a jump) and counted as duplicates.
+/// was read take target offsets this run's records were not given; each sync round finds and counts them.
 /// </summary>
 public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient target, KafkaClientOptions clientOptions)
 {
@@ -67,7 +67,7 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
                 {
                     await producer.FlushAsync(stop);
                     await AddNewPartitionsAsync(topics, targetLog, consumer, stop);
-                    await ClassifyGapsAsync(targetLog, stop);
+                    await ClassifyGapsAsync(targetLog, final: false, stop);
                     await groups.SyncAsync(_partitions, stop);
                     await ReportProgressAsync(stop);
                 }
@@ -83,7 +83,7 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
         using var windDown = new CancellationTokenSource(WindDownTimeout);
         await producer.FlushAsync(windDown.Token);
         if (_deliveryFailure is { } failure) throw new MirrorException($"The target refused a record: {failure.Message}");
-        await ClassifyGapsAsync(targetLog, windDown.Token);
+        await ClassifyGapsAsync(targetLog, final: true, windDown.Token);
         List<GroupOffsetReport> groupReports = await groups.SyncAsync(_partitions, windDown.Token);
         return await ResultAsync(topics, groupReports, windDown.Token);
     }
@@ -162,19 +162,20 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
         foreach (PartitionProgress progress in _partitions.Values) consumer.Seek(progress.Source, progress.NextToSend);
     }
 
-    /// <summary>Reads what others wrote between our records (or after them) and counts the records sent twice.</summary>
-    private async Task ClassifyGapsAsync(TargetLog targetLog, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads what others wrote between this run's records (or after them) and counts the records sent twice.
+    /// Only after a flush: then every acknowledgement is in, whatever order the producer delivered them in, so a
+    /// target offset this run was not given holds someone else's record. <paramref name="final"/>: the run ends.
+    /// </summary>
+    private async Task ClassifyGapsAsync(TargetLog targetLog, bool final, CancellationToken cancellationToken)
     {
         var ends = await target.ListOffsetsAsync(_partitions.Values.Select(p => p.Target), OffsetSpec.Latest, cancellationToken);
         foreach (PartitionProgress progress in _partitions.Values)
         {
-            progress.NoteTargetEnd(ends[progress.Target].Offset ?? 0);
-            foreach (TargetGap gap in progress.TakeGaps())
-            {
-                var (duplicates, foreign) = await targetLog.ClassifyAsync(progress.Target, gap.From, gap.To, progress.ResumedFrom, gap.SentUpTo, cancellationToken);
-                progress.Duplicates += duplicates;
-                progress.Foreign += foreign;
-            }
+            foreach (OffsetRange gap in progress.TakeGaps(ends[progress.Target].Offset ?? 0))
+                foreach (long? origin in await targetLog.OriginsAsync(progress.Target, gap.From, gap.To, cancellationToken))
+                    progress.Classify(origin);
+            progress.SettleCopiesAhead(final);
         }
     }
 

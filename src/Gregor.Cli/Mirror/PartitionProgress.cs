@@ -3,16 +3,18 @@ using Gregor.Client;
 namespace Gregor.Cli.Mirror;
 
 /// <summary>
-/// One source partition being mirrored: where this run resumed, what it sent, and what the target acknowledged.
-/// The copy loop writes <see cref="NextToSend"/>; delivery callbacks (the producer's I/O thread) update the rest
-/// under a lock.
+/// One source partition being mirrored: where this run resumed, what it sent, what the target acknowledged,
+/// and the records others wrote in between. The copy loop writes <see cref="NextToSend"/> and does the
+/// accounting; delivery callbacks (the producer's threads, for one partition possibly out of order) call
+/// <see cref="Delivered"/> under a lock.
 /// </summary>
 internal sealed class PartitionProgress(TopicPartition source, TopicPartition target, long resumedFrom, long targetEnd)
 {
     private readonly object _lock = new();
-    private readonly List<TargetGap> _gaps = [];
-    private long _lastDelivered = -1;
-    private long _expectedTarget = targetEnd;
+    private readonly OffsetRanges _written = new();
+    private readonly List<long> _copiesAhead = [];
+    private long _accountedTo = targetEnd;
+    private long _highestDelivered = -1;
     private long _copied;
 
     public TopicPartition Source { get; } = source;
@@ -27,53 +29,75 @@ internal sealed class PartitionProgress(TopicPartition source, TopicPartition ta
     /// <summary>With --once: the source's end when the run started, where copying stops.</summary>
     public long StopAt { get; set; } = long.MaxValue;
 
-    public long Duplicates { get; set; }
-    public long Foreign { get; set; }
+    /// <summary>Records the target holds twice: a late copy (a killed run's) of a source offset this run sent too.</summary>
+    public long Duplicates { get; private set; }
+
+    /// <summary>Records between or after this run's that are not duplicates: another writer's, or late copies this run never sent.</summary>
+    public long Foreign { get; private set; }
+
     public long SourceEnd { get; set; }
 
     public long Copied { get { lock (_lock) return _copied; } }
 
-    /// <summary>Every source offset below this is on the target (or gone from the source before it could be copied).</summary>
-    public long MirroredTo { get { lock (_lock) return _lastDelivered >= 0 ? _lastDelivered + 1 : ResumedFrom; } }
-
-    /// <summary>The target offset the next acknowledged record should get if nobody else writes to the partition.</summary>
-    public long ExpectedTargetEnd { get { lock (_lock) return _expectedTarget; } }
+    /// <summary>
+    /// After a flush: every source offset below this is on the target (or gone from the source before it could be
+    /// copied). The idempotent producer writes a partition's batches in order, so once everything sent is
+    /// settled the highest acknowledged offset covers all below it.
+    /// </summary>
+    public long MirroredTo { get { lock (_lock) return _highestDelivered >= 0 ? _highestDelivered + 1 : ResumedFrom; } }
 
     /// <summary>The record from <paramref name="sourceOffset"/> is stored at <paramref name="targetOffset"/>.</summary>
     public void Delivered(long sourceOffset, long targetOffset)
     {
         lock (_lock)
         {
-            // A jump means records we did not send landed in between: a killed run's last batches, or another writer.
-            if (targetOffset > _expectedTarget) _gaps.Add(new TargetGap(_expectedTarget, targetOffset, sourceOffset));
-            _expectedTarget = targetOffset + 1;
-            _lastDelivered = sourceOffset;
+            // Acknowledgements need not come in order: remember where each landed, judge the gaps only after a flush.
+            if (targetOffset >= 0) _written.Add(targetOffset);
+            _highestDelivered = Math.Max(_highestDelivered, sourceOffset);
             _copied++;
         }
     }
 
-    /// <summary>Gaps seen since the last call, to be classified by reading the target.</summary>
-    public List<TargetGap> TakeGaps()
+    /// <summary>
+    /// Call once every record handed to the producer is settled (after a flush): the target offsets below
+    /// <paramref name="targetEnd"/>, not looked at before, where this run's records were not stored.
+    /// </summary>
+    public List<OffsetRange> TakeGaps(long targetEnd)
     {
         lock (_lock)
         {
-            var taken = new List<TargetGap>(_gaps);
-            _gaps.Clear();
-            return taken;
+            if (targetEnd <= _accountedTo) return [];
+            List<OffsetRange> gaps = _written.TakeMissing(_accountedTo, targetEnd);
+            _accountedTo = targetEnd;
+            return gaps;
         }
     }
 
-    /// <summary>Records at the end of the target past what this run wrote: a gap that no later delivery will reveal.</summary>
-    public void NoteTargetEnd(long targetEnd)
+    /// <summary>
+    /// Counts one record found in a gap by the source offset its mirror header names (null: it has none). Must
+    /// follow a flush, so that every offset below <see cref="NextToSend"/> this run sent is on the target.
+    /// </summary>
+    public void Classify(long? origin)
     {
-        lock (_lock)
+        if (origin is not { } copied || copied < ResumedFrom) Foreign++;
+        else if (copied < NextToSend) Duplicates++;
+        else _copiesAhead.Add(copied); // a killed run's copy of a record this run has not reached yet
+    }
+
+    /// <summary>
+    /// Late copies found ahead of this run become duplicates once this run sends the same source offset; at the
+    /// end of the run (<paramref name="final"/>) those it never sent are held once, so they count as foreign.
+    /// </summary>
+    public void SettleCopiesAhead(bool final)
+    {
+        int kept = 0;
+        for (int i = 0; i < _copiesAhead.Count; i++)
         {
-            if (targetEnd <= _expectedTarget) return;
-            _gaps.Add(new TargetGap(_expectedTarget, targetEnd, _lastDelivered >= 0 ? _lastDelivered : ResumedFrom - 1));
-            _expectedTarget = targetEnd;
+            long copied = _copiesAhead[i];
+            if (copied < NextToSend) Duplicates++;
+            else if (final) Foreign++;
+            else _copiesAhead[kept++] = copied;
         }
+        _copiesAhead.RemoveRange(kept, _copiesAhead.Count - kept);
     }
 }
-
-/// <summary>Target offsets [From, To) this run did not write, noticed when the record from source offset SentUpTo was acknowledged.</summary>
-internal readonly record struct TargetGap(long From, long To, long SentUpTo);

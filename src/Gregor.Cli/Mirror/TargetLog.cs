@@ -7,7 +7,7 @@ namespace Gregor.Cli.Mirror;
 /// <summary>
 /// Reads mirrored records back from the target to learn which source offsets it holds, through the
 /// <see cref="MirrorHeader"/> each carries: the last one (where to resume), the target offset of a source
-/// offset (group offset translation), and who wrote a range (duplicate counting).
+/// offset (group offset translation), and who wrote a range (duplicates and foreign records).
 /// </summary>
 internal sealed class TargetLog(LeaderConnections leaders)
 {
@@ -64,22 +64,16 @@ internal sealed class TargetLog(LeaderConnections leaders)
     }
 
     /// <summary>
-    /// Looks at the target records in [<paramref name="from"/>, <paramref name="to"/>), which this run did not
-    /// write: those carrying a source offset in [<paramref name="sentFrom"/>, <paramref name="sentTo"/>] repeat
-    /// records this run sent too (duplicates); the rest came from elsewhere.
+    /// The source offset each record in [<paramref name="from"/>, <paramref name="to"/>) names in its mirror header,
+    /// in offset order; null for a record without one. Control records are left out.
     /// </summary>
-    public async Task<(long Duplicates, long Foreign)> ClassifyAsync(TopicPartition target, long from, long to, long sentFrom, long sentTo,
-        CancellationToken cancellationToken)
+    public async Task<List<long?>> OriginsAsync(TopicPartition target, long from, long to, CancellationToken cancellationToken)
     {
-        long duplicates = 0, foreign = 0;
+        var origins = new List<long?>();
         foreach (DecodedRecordBatch batch in await ReadAsync(target, from, to, cancellationToken))
             foreach (Record record in batch.Records)
-            {
-                if (batch.Header.IsControl || record.Offset < from || record.Offset >= to) continue;
-                if (MirrorHeader.Read(record.Headers) is { } source && source >= sentFrom && source <= sentTo) duplicates++;
-                else foreign++;
-            }
-        return (duplicates, foreign);
+                if (!batch.Header.IsControl && record.Offset >= from && record.Offset < to) origins.Add(MirrorHeader.Read(record.Headers));
+        return origins;
     }
 
     /// <summary>The batches overlapping [from, to), decoded; control batches too (their records carry no mirror header).</summary>

@@ -57,6 +57,30 @@ internal sealed class MirrorScene : IAsyncDisposable
         Assert.Equal(0, response.Responses.Single().PartitionResponses.Single().ErrorCode);
     }
 
+    /// <summary><paramref name="count"/> records "padded-P-i" of <paramref name="valueBytes"/> bytes each, 100 to a batch.</summary>
+    public async Task ProducePaddedAsync(string topic, int partition, int count, int valueBytes)
+    {
+        var connection = await Source.ConnectAsync();
+        for (int first = 0; first < count; first += 100)
+        {
+            using var builder = new RecordBatchBuilder(CompressionType.None);
+            for (int i = first; i < Math.Min(count, first + 100); i++)
+            {
+                byte[] value = new byte[valueBytes];
+                Array.Fill(value, (byte)'.');
+                Encoding.UTF8.GetBytes($"padded-{partition}-{i}").CopyTo(value, 0);
+                builder.Append(1_700_000_000_000 + i, null, value, []);
+            }
+            var response = await connection.SendAsync<ProduceResponse>(ApiKey.Produce, 8, new ProduceRequest
+            {
+                Acks = -1,
+                TimeoutMs = 10_000,
+                TopicData = [new ProduceRequest.TopicProduceData { Name = topic, PartitionData = [new ProduceRequest.PartitionProduceData { Index = partition, Records = builder.ToArray() }] }],
+            });
+            Assert.Equal(0, response.Responses.Single().PartitionResponses.Single().ErrorCode);
+        }
+    }
+
     /// <summary>One record written straight to a broker, as another producer (or a killed mirror's late batch) would.</summary>
     public static async Task AppendAsync(GroupsTestBroker broker, string topic, int partition, string value, params RecordHeader[] headers)
     {

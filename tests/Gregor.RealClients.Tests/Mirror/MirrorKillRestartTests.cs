@@ -79,6 +79,8 @@ public sealed class MirrorKillRestartTests(ITestOutputHelper output)
         output.WriteLine(second.Describe());
         using JsonDocument summary = JsonDocument.Parse(string.Join('\n', second.StandardOutputLines()));
         long reportedDuplicates = summary.RootElement.GetProperty("duplicates").GetInt64();
+        // Only mirrors write to the target: nothing there is anyone else's.
+        Assert.All(summary.RootElement.GetProperty("partitions").EnumerateArray(), p => Assert.Equal(0, p.GetProperty("foreign").GetInt64()));
 
         // Every source record is on the target, in order; anything extra is a duplicate and was reported.
         long actualDuplicates = 0;
