@@ -10,8 +10,31 @@ internal sealed partial class Sender
 {
     private string? _lastProblem;
 
-    /// <summary>Sends one Produce request and settles each of its batches from the answer (or from the failure).</summary>
-    private async Task SendAsync(NodeState node, KafkaConnection connection, List<ProducerBatch> batches)
+    /// <summary>
+    /// Sends one Produce request and settles each of its batches from the answer (or from the failure), after
+    /// every request sent to the broker before it (<paramref name="ticket"/>): one partition's callbacks run in order.
+    /// </summary>
+    private async Task SendAsync(NodeState node, KafkaConnection connection, List<ProducerBatch> batches, long ticket)
+    {
+        ProduceResponse? response = null;
+        Exception? failure = null;
+        try
+        {
+            ProduceRequest request = BuildRequest(batches);
+            if (_config.Acks == ProducerAcks.None)
+                await connection.SendWithoutResponseAsync(ApiKey.Produce, node.ProduceVersion, request);
+            else
+                response = await connection.SendAsync<ProduceResponse>(ApiKey.Produce, node.ProduceVersion, request);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        node.Settlement.Complete(ticket, () => SettleRequest(node, batches, response, failure));
+    }
+
+    /// <summary>Settles every batch of one request, then frees its place in flight.</summary>
+    private void SettleRequest(NodeState node, List<ProducerBatch> batches, ProduceResponse? response, Exception? failure)
     {
         // Settling hands a batch back to the pool, so its partition is read once, before any is settled.
         var partitions = new TopicPartition[batches.Count];
@@ -19,39 +42,46 @@ internal sealed partial class Sender
         var settled = new bool[batches.Count];
         try
         {
-            ProduceRequest request = BuildRequest(batches);
-            if (_config.Acks == ProducerAcks.None)
+            switch (failure)
             {
-                await connection.SendWithoutResponseAsync(ApiKey.Produce, node.ProduceVersion, request);
-                for (int i = 0; i < batches.Count; i++) SettleOnce(batches, settled, i, ErrorCode.None, -1, -1, null);
-                return;
-            }
-            ProduceResponse response = await connection.SendAsync<ProduceResponse>(ApiKey.Produce, node.ProduceVersion, request);
-            Settle(batches, partitions, settled, response);
-        }
-        catch (KafkaException e)
-        {
-            _lastProblem = e.Message;
-            _log.LogWarning("Produce to broker {Node} failed ({Reason}); its batches will be retried.", node.Id, e.Message);
-            for (int i = 0; i < batches.Count; i++)
-            {
-                if (settled[i]) continue;
-                _cluster.MarkStale(partitions[i].Topic);
-                SettleOnce(batches, settled, i, ErrorCode.NetworkException, -1, -1, e);
+                case null when response is null: // acks=0: written is all there is to know
+                    for (int i = 0; i < batches.Count; i++) SettleOnce(batches, settled, i, ErrorCode.None, -1, -1, null);
+                    break;
+                case null:
+                    Settle(batches, partitions, settled, response);
+                    break;
+                case KafkaException e:
+                    _lastProblem = e.Message;
+                    _log.LogWarning("Produce to broker {Node} failed ({Reason}); its batches will be retried.", node.Id, e.Message);
+                    for (int i = 0; i < batches.Count; i++)
+                    {
+                        if (settled[i]) continue;
+                        _cluster.MarkStale(partitions[i].Topic);
+                        SettleOnce(batches, settled, i, ErrorCode.NetworkException, -1, -1, e);
+                    }
+                    break;
+                default:
+                    FailUnexpectedly(node, batches, settled, failure);
+                    break;
             }
         }
         catch (Exception e)
         {
-            _log.LogError(e, "Producing to broker {Node} failed unexpectedly.", node.Id);
-            var failure = new KafkaException($"Producing to broker {node.Id} failed: {e.Message}", e);
-            for (int i = 0; i < batches.Count; i++)
-                if (!settled[i]) SettleOnce(batches, settled, i, ErrorCode.UnknownServerError, -1, -1, failure, retriable: false);
+            FailUnexpectedly(node, batches, settled, e);
         }
         finally
         {
             lock (_lock) node.InFlight--;
             Wake();
         }
+    }
+
+    private void FailUnexpectedly(NodeState node, List<ProducerBatch> batches, bool[] settled, Exception e)
+    {
+        _log.LogError(e, "Producing to broker {Node} failed unexpectedly.", node.Id);
+        var failure = new KafkaException($"Producing to broker {node.Id} failed: {e.Message}", e);
+        for (int i = 0; i < batches.Count; i++)
+            if (!settled[i]) SettleOnce(batches, settled, i, ErrorCode.UnknownServerError, -1, -1, failure, retriable: false);
     }
 
     private void Settle(List<ProducerBatch> batches, TopicPartition[] partitions, bool[] settled, ProduceResponse response)

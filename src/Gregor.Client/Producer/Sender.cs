@@ -183,7 +183,7 @@ internal sealed partial class Sender : IAsyncDisposable
             }
             if (batches.Count == 0) return;
             node.InFlight++;
-            _ = SendAsync(node, connection, batches);
+            _ = SendAsync(node, connection, batches, node.Settlement.Issue());
         }
     }
 
@@ -231,7 +231,7 @@ internal sealed partial class Sender : IAsyncDisposable
     {
         lock (_lock)
         {
-            if (!_nodes.TryGetValue(nodeId, out var node)) _nodes[nodeId] = node = new NodeState(nodeId);
+            if (!_nodes.TryGetValue(nodeId, out var node)) _nodes[nodeId] = node = new NodeState(nodeId, e => _log.LogError(e, "Settling a Produce answer from broker {Node} failed.", nodeId));
             return node;
         }
     }
@@ -261,7 +261,7 @@ internal sealed partial class Sender : IAsyncDisposable
         Wake();
     }
 
-    private sealed class NodeState(int id)
+    private sealed class NodeState(int id, Action<Exception> onError)
     {
         public int Id => id;
         public KafkaConnection? Connection;
@@ -270,5 +270,6 @@ internal sealed partial class Sender : IAsyncDisposable
         public long BackoffUntil;
         public int InFlight;
         public readonly List<PartitionQueue> Ready = [];
+        public readonly InOrderSettlement Settlement = new(onError);
     }
 }

@@ -129,6 +129,33 @@ public sealed class ProducerRoundTripTests
         Assert.All(second, t => Assert.True(t.IsCompletedSuccessfully, "Flush returned before a record was delivered"));
     }
 
+    [Fact]
+    public async Task OnePartitionsCallbacksRunInOffsetOrderWithManyRequestsInFlight()
+    {
+        // Kafka's promise: callbacks for records sent to the same partition run in order. Small batches and no
+        // linger keep five requests in flight, whose answers resume on different threads.
+        await using var broker = await ProducerBroker.StartAsync(partitions: 2);
+        await using var producer = new KafkaProducer(broker.Config(c =>
+        {
+            c.LingerMs = 0;
+            c.BatchSize = 2_000;
+        }));
+        var seen = new List<long>[] { [], [] };
+        var value = new byte[100];
+        for (int i = 0; i < 30_000; i++)
+            producer.Produce("ordered", new ProducerRecord(null, value) { Partition = i % 2 }, report =>
+            {
+                lock (seen) seen[report.Result.Partition].Add(report.Result.Offset);
+            });
+        await producer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        lock (seen)
+        {
+            foreach (List<long> offsets in seen)
+                Assert.Equal(Enumerable.Range(0, 15_000).Select(o => (long)o), offsets);
+        }
+    }
+
     internal static async Task WaitFor(Func<Task<bool>> condition, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
