@@ -32,6 +32,25 @@ public sealed class CompactedTopicTests
     }
 
     [Fact]
+    public async Task A_batch_whose_compressed_records_cannot_be_read_is_refused_and_the_connection_stays_open()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var client = await RawClient.ConnectAsync(broker.Port);
+        await client.CreateTopicAsync("latest", 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+
+        // Garbage where the gzip stream should be, under a correct CRC: only decoding the records finds it.
+        byte[] batch = Batches.Make(3, "x", compression: CompressionType.Gzip);
+        for (int i = RecordBatchHeader.Size; i < batch.Length; i++) batch[i] = 0x5A;
+        RecordBatchHeader.WriteCrc(batch);
+        var refused = (await client.ProduceAsync("latest", 0, batch)).Responses[0].PartitionResponses[0];
+        Assert.Equal((short)ErrorCode.CorruptMessage, refused.ErrorCode);
+
+        var next = await client.ProduceAsync("latest", 0, Batches.Make(1, "fine"));
+        Assert.Equal((short)ErrorCode.None, next.Responses[0].PartitionResponses[0].ErrorCode);
+        Assert.Equal(0, next.Responses[0].PartitionResponses[0].BaseOffset);
+    }
+
+    [Fact]
     public async Task A_delete_policy_topic_takes_records_without_a_key()
     {
         await using var broker = await InProcessBroker.StartAsync();

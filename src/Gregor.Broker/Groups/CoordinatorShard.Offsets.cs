@@ -2,6 +2,7 @@ using Gregor.Broker.Groups.Records;
 using Gregor.Protocol;
 using Gregor.Protocol.Messages;
 using Gregor.Protocol.Messages.GroupCoordinator;
+using Microsoft.Extensions.Logging;
 
 namespace Gregor.Broker.Groups;
 
@@ -170,7 +171,11 @@ internal sealed partial class CoordinatorShard
             {
                 List<TopicPartitionKey> keys = group.Offsets.Keys.Where(key => gone(key.Topic)).ToList();
                 if (keys.Count == 0) continue;
-                if (!_log.Append(keys.Select(key => OffsetTombstone(group.GroupId, key)).ToList()).Succeeded) continue;
+                if (!_log.Append(keys.Select(key => OffsetTombstone(group.GroupId, key)).ToList()).Succeeded)
+                {
+                    _logger.LogWarning("Could not remove group {Group}'s offsets of deleted topics now; the next start removes them.", group.GroupId);
+                    continue;
+                }
                 foreach (TopicPartitionKey key in keys) group.Offsets.Remove(key);
                 removed += keys.Count;
             }

@@ -44,9 +44,7 @@ public sealed class Partition
     {
         RecordValidationResult validation = RecordBatchValidator.ValidateProduce(records.Span, produceVersion, Log.Config.MaxMessageBytes);
         if (!validation.IsValid) return PartitionAppendOutcome.Failed(validation.Error, validation.ErrorMessage);
-        if ((Log.Config.CleanupPolicy & CleanupPolicy.Compact) != 0 && HasRecordWithoutKey(records))
-            return PartitionAppendOutcome.Failed(ErrorCode.InvalidRecord,
-                $"Topic '{Topic}' is compacted, which keeps the latest record per key, so every record needs a key.");
+        if ((Log.Config.CleanupPolicy & CleanupPolicy.Compact) != 0 && CheckKeys(records) is { } keyProblem) return keyProblem;
         AppendResult result;
         try
         {
@@ -96,12 +94,25 @@ public sealed class Partition
         HighWatermarkMoved.Pulse();
     }
 
-    /// <summary>Whether the producer's batch holds a record with a null key (decompressed if need be; compacted topics only).</summary>
-    private static bool HasRecordWithoutKey(Memory<byte> records)
+    /// <summary>
+    /// A compacted topic keeps the latest record per key, so, as in Kafka, every record needs one. The batch is
+    /// decoded (decompressed too) for this; records that cannot be decoded are refused with CORRUPT_MESSAGE rather
+    /// than failing the whole request.
+    /// </summary>
+    private PartitionAppendOutcome? CheckKeys(Memory<byte> records)
     {
-        foreach (Record record in RecordBatchReader.Read(records).Records)
-            if (record.Key is null) return true;
-        return false;
+        try
+        {
+            foreach (Record record in RecordBatchReader.Read(records).Records)
+                if (record.Key is null)
+                    return PartitionAppendOutcome.Failed(ErrorCode.InvalidRecord,
+                        $"Topic '{Topic}' is compacted, which keeps the latest record per key, so every record needs a key.");
+            return null;
+        }
+        catch (KafkaProtocolException e)
+        {
+            return PartitionAppendOutcome.Failed(ErrorCode.CorruptMessage, $"The records for {Topic}-{Index} could not be read: {e.Message}");
+        }
     }
 }
 

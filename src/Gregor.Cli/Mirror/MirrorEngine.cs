@@ -66,6 +66,8 @@ public sealed class MirrorEngine(KafkaAdminClient source, KafkaAdminClient targe
                 try
                 {
                     await producer.FlushAsync(stop);
+                    // A refused record must stop the run before anything (group offsets above all) is synced past it.
+                    if (_deliveryFailure is { } refused) throw new MirrorException($"The target refused a record: {refused.Message}");
                     await AddNewPartitionsAsync(topics, targetLog, consumer, stop);
                     await ClassifyGapsAsync(targetLog, final: false, stop);
                     await groups.SyncAsync(_partitions, stop);

@@ -49,7 +49,14 @@ internal sealed class InOrderSettlement(Action<Exception> onError)
             }
             catch (Exception e)
             {
-                onError(e);
+                // Never let one settlement stop the line: every later request of the broker waits behind it.
+                try
+                {
+                    onError(e);
+                }
+                catch (Exception)
+                {
+                }
             }
         }
     }

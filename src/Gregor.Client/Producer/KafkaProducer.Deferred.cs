@@ -6,6 +6,7 @@ public sealed partial class KafkaProducer
 {
     private readonly Lock _deferredLock = new();
     private readonly Queue<DeferredRecord> _deferred = new();
+    private DeferredRecord? _deferredTail;
     private int _deferredCount;
     private bool _drainingDeferred;
     private Task? _deferredDrain;
@@ -24,6 +25,7 @@ public sealed partial class KafkaProducer
         lock (_deferredLock)
         {
             _deferred.Enqueue(deferred);
+            _deferredTail = deferred;
             Volatile.Write(ref _deferredCount, _deferred.Count);
             start = !_drainingDeferred;
             _drainingDeferred = true;
@@ -76,7 +78,7 @@ public sealed partial class KafkaProducer
         {
             if (_deferred.Count == 0) return Task.CompletedTask;
             // The line is handled in order, so its last record being handled means all of them are.
-            DeferredRecord last = _deferred.Last();
+            DeferredRecord last = _deferredTail!;
             last.Handled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return last.Handled.Task;
         }

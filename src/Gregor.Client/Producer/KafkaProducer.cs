@@ -72,8 +72,10 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Queues one record; <paramref name="onDelivery"/> is called once with where it was stored or why it failed,
-    /// on the producer's I/O thread — keep it short. Blocks up to <c>max.block.ms</c> when the buffer is full or
-    /// the topic's metadata is not known yet, as Kafka's send() does.
+    /// on the producer's I/O thread, in order for each partition — keep it short and never block in it: while it
+    /// runs, no other answer of that broker is settled, so a blocking <c>Produce</c> or a <c>Flush</c> there waits
+    /// for itself. Blocks up to <c>max.block.ms</c> when the buffer is full or the topic's metadata is not known
+    /// yet, as Kafka's send() does.
     /// </summary>
     /// <exception cref="KafkaException">The record cannot be queued (too large, no buffer space in time, unknown topic, producer closed).</exception>
     public void Produce(string topic, ProducerRecord record, Action<DeliveryReport>? onDelivery = null)
@@ -170,8 +172,14 @@ public sealed partial class KafkaProducer : IAsyncDisposable, IDisposable
     {
         if (_config.Partitioner == PartitionerKind.RoundRobin) return state.NextRoundRobin();
         if (record.Key is { } key) return Murmur2.Partition(key, state.Partitions.Length);
-        return state.NextSticky(size, _config.BatchSize);
+        return state.NextSticky(size, Math.Min(_config.BatchSize, StickyBytes));
     }
+
+    /// <summary>
+    /// How far records without a key stay on one partition at most: the Java client's 16 KiB batch.size, so a
+    /// slow producer spreads them as Kafka's does although Gregor's batches may grow to 1 MB.
+    /// </summary>
+    private const int StickyBytes = 16_384;
 
     /// <summary>The bytes a record takes in a batch (about), refused when it could never be sent.</summary>
     private int CheckSize(in ProducerRecord record)

@@ -37,6 +37,22 @@ public sealed class PartitionerTests
     }
 
     [Fact]
+    public async Task WithTheLargeDefaultBatchSizeNullKeysStillMoveOnAfterAbout16KiB()
+    {
+        await using var broker = await ProducerBroker.StartAsync(partitions: 6);
+        await using var producer = new KafkaProducer(broker.Config());
+        Assert.Equal(1_000_000, producer.Config.BatchSize);
+        var partitions = new List<int>();
+        for (int i = 0; i < 200; i++)
+            partitions.Add((await producer.ProduceAsync("spread", new ProducerRecord(null, new byte[1_000]))).Partition);
+
+        // ~16 records of 1 KB per partition before switching: about 12 switches, not one partition for 1 MB.
+        int switches = partitions.Zip(partitions.Skip(1)).Count(p => p.First != p.Second);
+        Assert.InRange(switches, 8, 20);
+        Assert.True(partitions.Distinct().Count() >= 3, $"used only {string.Join(",", partitions.Distinct())}");
+    }
+
+    [Fact]
     public async Task RoundRobinVisitsEveryPartitionInTurnWhateverTheKey()
     {
         await using var broker = await ProducerBroker.StartAsync(partitions: 4);
