@@ -25,6 +25,19 @@ internal sealed class TopicCatalog
 
     public TopicMetadata? Find(Guid topicId) => _byId.GetValueOrDefault(topicId);
 
+    /// <summary>A snapshot of <paramref name="topics"/>, built at once (start-up publishes every recorded topic together).</summary>
+    public static TopicCatalog Of(IEnumerable<TopicMetadata> topics)
+    {
+        var byName = new Dictionary<string, TopicMetadata>(StringComparer.Ordinal);
+        var byId = new Dictionary<Guid, TopicMetadata>();
+        foreach (TopicMetadata topic in topics)
+        {
+            byName[topic.Name] = topic;
+            byId[topic.TopicId] = topic;
+        }
+        return new TopicCatalog(byName, byId);
+    }
+
     /// <summary>A snapshot with <paramref name="topic"/> added, or replacing the entry of the same name.</summary>
     public TopicCatalog With(TopicMetadata topic)
     {

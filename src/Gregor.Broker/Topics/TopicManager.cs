@@ -56,11 +56,9 @@ public sealed class TopicManager
     {
         lock (_gate)
         {
-            foreach (TopicMetadata topic in _store.Topics)
-            {
-                OpenPartitions(topic);
-                Publish(topic);
-            }
+            foreach (TopicMetadata topic in _store.Topics) OpenPartitions(topic);
+            // One snapshot for all of them: publishing topic by topic copies the catalog each time.
+            _visible = TopicCatalog.Of(_store.Topics);
         }
         _partitions.RemoveOrphans(_store.Topics.Select(t => t.Name).ToHashSet(StringComparer.Ordinal));
     }
